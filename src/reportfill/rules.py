@@ -1,0 +1,200 @@
+"""The reconciliation rules (R1–R7, R9, R10), evaluated on table values.
+
+The same functions judge a TOML input before anything is written and a DOCX reopened
+from disk: both ends turn what they read into a :data:`Values` mapping and call
+:func:`check_values`. Only the wording of where a number came from differs, which the
+caller supplies as a :class:`Source`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Callable
+
+from .findings import Finding
+from .spec import Equation, Format, Severity, ValueKind
+
+Value = int | Decimal | str
+Values = dict[tuple[str, str, str], Value]  # (table key, row key, column key) -> value
+
+
+@dataclass(frozen=True)
+class Source:
+    """How messages point at a number: a cell of a printed table, or a TOML key."""
+
+    name_cell: Callable[[str, str, str], str]
+    stated: str  # how the found value is introduced: "表中填写" / "输入中写的是"
+
+
+def table_source(fmt: Format) -> Source:
+    def name(table: str, row: str, col: str) -> str:
+        t = fmt.table[table]
+        row_name, col_name = t.cell_name(row, col)
+        return " ".join(part for part in (t.name, row_name) if part) + f" · {col_name}"
+
+    return Source(name, "表中填写")
+
+
+def show(value: Value) -> str:
+    """Print a value the way it was written: decimals as entered, never as a float."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def value_problem(kind: ValueKind, value: object) -> str | None:
+    """Why ``value`` cannot stand in a cell of this kind (R5), or None."""
+    if kind == "text":
+        return None if isinstance(value, str) else "应为文字"
+    if kind == "amount":
+        if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+            return "应为不小于 0 的数（单位：万元）"
+        if isinstance(value, Decimal) and not value.is_finite():
+            return "应为有限的数，不能是 inf 或 nan"
+        return "不能为负数" if value < 0 else None
+    if isinstance(value, bool) or not isinstance(value, int):
+        return "应为整数" if kind == "delta" else "应为不小于 0 的整数"
+    if kind == "count" and value < 0:
+        return "不能为负数，应为不小于 0 的整数"
+    return None
+
+
+def derive(fmt: Format, values: Values) -> Values:
+    """Fill every 总计 the format derives and ``values`` does not state.
+
+    Totals depend on other totals (（七）总计 · 总计), so this repeats until nothing new
+    can be computed; a stated total is kept as stated, for :func:`check_values` to verify."""
+    out = dict(values)
+    pending = [e for e in fmt.equations if e.derives]
+    while pending:
+        waiting = []
+        for eq in pending:
+            target = (eq.table, *eq.left[0])
+            terms = [out.get((eq.table, *cell)) for cell in eq.right]
+            if target in out:
+                continue
+            if all(isinstance(t, (int, Decimal)) and not isinstance(t, bool) for t in terms):
+                out[target] = sum(terms)
+            else:
+                waiting.append(eq)
+        if len(waiting) == len(pending):
+            break
+        pending = waiting
+    return out
+
+
+def _numbers(values: Values, table: str, cells) -> list | None:
+    found = [values.get((table, *cell)) for cell in cells]
+    if all(isinstance(v, (int, Decimal)) and not isinstance(v, bool) for v in found):
+        return found
+    return None
+
+
+def check_values(fmt: Format, values: Values, source: Source | None = None) -> list[Finding]:
+    """R5 on every value present, then every equation whose cells all hold numbers.
+
+    A cell missing from ``values`` (unreadable, already reported) silences the equations
+    it takes part in rather than producing a second, misleading finding."""
+    source = source or table_source(fmt)
+    findings = []
+    for table in fmt.tables:
+        for p in table.slots:
+            key = (table.key, p.cell.row, p.cell.col)
+            if key in values:
+                problem = value_problem(p.cell.kind, values[key])
+                if problem:
+                    findings.append(_cell_finding("R5", table, p.cell.row, p.cell.col, show(values[key]), problem, source))
+    for eq in fmt.equations:
+        left, right = _numbers(values, eq.table, eq.left), _numbers(values, eq.table, eq.right)
+        if left is None or right is None or sum(left) == sum(right):
+            continue
+        findings.append(_equation_finding(fmt, eq, left, right, source))
+    return findings
+
+
+def _cell_finding(rule, table, row, col, actual, problem, source: Source) -> Finding:
+    row_name, col_name = table.cell_name(row, col)
+    where = source.name_cell(table.key, row, col)
+    return Finding(rule, "error", table.name, row_name, col_name, None, actual,
+                   f"{where}：{source.stated} {actual}，{problem}")
+
+
+def _equation_finding(fmt: Format, eq: Equation, left, right, source: Source) -> Finding:
+    table = fmt.table[eq.table]
+    if eq.derives:
+        row, col = eq.left[0]
+        row_name, col_name = table.cell_name(row, col)
+        expected, actual = show(sum(right)), show(left[0])
+        message = f"{source.name_cell(table.key, row, col)}：各分项合计为 {expected}，{source.stated} {actual}"
+        return Finding(eq.rule, "error", table.name, row_name, col_name, expected, actual, message)
+
+    def side(cells, numbers):
+        return " + ".join(f"{table.cell_name(r, c)[0]} {show(n)}" for (r, c), n in zip(cells, numbers))
+
+    col_name = " / ".join(dict.fromkeys(table.cell_name(r, c)[1] for r, c in eq.left + eq.right))
+    row_name = " + ".join(table.cell_name(r, c)[0] for r, c in eq.left) + " = " + " + ".join(
+        table.cell_name(r, c)[0] for r, c in eq.right
+    )
+    expected, actual = show(sum(left)), show(sum(right))
+    message = (
+        f"{table.name} {col_name}：{side(eq.left, left)} = {expected}，"
+        f"而 {side(eq.right, right)} = {actual}，两边应相等"
+    )
+    return Finding(eq.rule, "error", table.name, row_name, col_name, expected, actual, message)
+
+
+def check_continuity(fmt: Format, values: Values, previous: Values) -> list[Finding]:
+    """R6 and R7: this year's report against last year's."""
+    findings = []
+    for rule in fmt.continuity:
+        table = fmt.table[rule.table]
+        now = _numbers(values, rule.table, [(r, c) for r, c, _ in rule.this_year])
+        before = _numbers(previous, rule.table, rule.last_year)
+        if now is None or before is None:
+            continue
+        total_now = sum(sign * n for (_, _, sign), n in zip(rule.this_year, now))
+        if total_now == sum(before):
+            continue
+        row, col, _ = rule.this_year[0]
+        row_name, col_name = table.cell_name(row, col)
+        last = " + ".join(f"上年{' '.join(table.cell_name(r, c))} {show(n)}" for (r, c), n in zip(rule.last_year, before))
+        here = "".join(
+            f"{' + ' if sign > 0 and i else ''}{' − ' if sign < 0 else ''}{' '.join(table.cell_name(r, c))} {show(n)}"
+            for i, ((r, c, sign), n) in enumerate(zip(rule.this_year, now))
+        )
+        message = f"{table.name} {row_name} · {col_name}：{here} 应等于 {last}"
+        findings.append(Finding(rule.rule, rule.severity, table.name, row_name, col_name,
+                                show(sum(before)), show(total_now), message))
+    return findings
+
+
+YEAR_IN_TITLE = re.compile(r"(\d{4})\s*年")
+
+
+def check_structure(fmt: Format, title: str, year: int | None, headings: list[str]) -> list[Finding]:
+    """R9: the six headings, present and in order; the title's year is the report year."""
+    findings = []
+    expected = [s.heading for s in fmt.sections]
+    missing = [h for h in expected if h not in headings]
+    for h in missing:
+        findings.append(Finding("R9", "error", "", h, "", h, None, f"缺少标题“{h}”：六个部分的标题须齐全，按规定顺序排列"))
+    present = [h for h in headings if h in expected]
+    if not missing and present != expected:
+        findings.append(Finding("R9", "error", "", "", "", "、".join(expected), "、".join(present),
+                                f"六个部分的顺序不对：应为 {'、'.join(h[:2].rstrip('、') for h in expected)}，文中为 {'、'.join(h[:2].rstrip('、') for h in present)}"))
+    found = YEAR_IN_TITLE.search(title or "")
+    if year is not None and found and int(found.group(1)) != year:
+        findings.append(Finding("R9", "warning", "", "标题", "", str(year), found.group(1),
+                                f"标题中的年度为 {found.group(1)} 年，报告年度为 {year} 年"))
+    return findings
+
+
+def check_fee_statement(fmt: Format, other_section_text: str) -> list[Finding]:
+    """R10: section 六 says whether 信息处理费 was charged (2021 format)."""
+    if not fmt.fee_statement or any(word in other_section_text for word in fmt.fee_statement):
+        return []
+    heading = fmt.sections[-1].heading
+    return [Finding("R10", "warning", "", heading, "", "信息处理费", None,
+                    f"“{heading}”未说明信息处理费的收取情况（未收取也建议写明“本年度未收取信息处理费”）")]

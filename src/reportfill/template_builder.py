@@ -1,0 +1,306 @@
+"""Build the docxtpl template of a format version from its definition in ``formats.py``.
+
+The committed ``templates/report-<id>.docx`` is this module's output (a test keeps the
+two identical), so the layout can never drift from the format definition. Typography
+(GB/T 9704-2012 house style) is set once here, in the template's styles: rendering code
+only fills text, and a user restyling the template in Word changes what every fill gets.
+
+Run ``python -m reportfill.template_builder [OUT_DIR]`` after changing the format or the
+styles.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import docx
+from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from .docx_write import deterministic_zip
+from .formats import FORMATS
+from .spec import Format, Label, Table
+
+# ---------------------------------------------------------------- typography
+PAGE = {"width": Mm(210), "height": Mm(297), "top": Mm(37), "bottom": Mm(35), "left": Mm(28), "right": Mm(26)}
+FOOTER_DISTANCE = Mm(28)  # page number about 7 mm below the type area
+LINE = Pt(28.95)  # fixed line pitch: 22 lines in the 225 mm type area
+LATIN = "Times New Roman"
+TITLE_FONT, BODY_FONT, HEADING_FONT, SUBHEADING_FONT, PAGE_NUMBER_FONT = (
+    "方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312", "宋体",
+)
+SIZE_2, SIZE_3, SIZE_4, SIZE_5 = Pt(22), Pt(16), Pt(14), Pt(10.5)  # 二号 三号 四号 五号
+TABLE_STYLE = "表格文字"
+CELL_MARGIN = 57  # twips (1 mm) left and right: table 四's 15 columns keep two characters a line
+TYPE_WIDTH = PAGE["width"] - PAGE["left"] - PAGE["right"]
+CHINESE_NUMERALS = "一二三四五六七八九十"
+
+
+def _fonts(style, east_asia: str, size, *, bold: bool = False) -> None:
+    """Name the Chinese font as the East Asian font, dropping the theme fonts the default
+    template uses (a theme attribute overrides an explicit name in Word)."""
+    rpr = style.element.get_or_add_rPr()
+    rfonts = rpr.get_or_add_rFonts()
+    for attr in list(rfonts.attrib):
+        del rfonts.attrib[attr]
+    rfonts.set(qn("w:ascii"), LATIN)
+    rfonts.set(qn("w:hAnsi"), LATIN)
+    rfonts.set(qn("w:eastAsia"), east_asia)
+    rfonts.set(qn("w:cs"), LATIN)
+    style.font.size = size
+    style.font.bold = bold
+    style.font.italic = False
+    style.font.color.rgb = None
+    for tag in ("w:color", "w:kern", "w:spacing"):
+        for el in rpr.findall(qn(tag)):
+            rpr.remove(el)
+
+
+def _paragraph(style, *, align, first_line_chars: int, line=LINE, before=0, after=0, keep_next=False, outline=None):
+    pf = style.paragraph_format
+    ppr = style.element.get_or_add_pPr()
+    for el in list(ppr):
+        ppr.remove(el)
+    pf.alignment = align
+    pf.line_spacing = line
+    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY if line else WD_LINE_SPACING.SINGLE
+    pf.space_before = Pt(before)
+    pf.space_after = Pt(after)
+    pf.keep_with_next = keep_next
+    pf.widow_control = False
+    if first_line_chars:
+        ind = OxmlElement("w:ind")
+        ind.set(qn("w:firstLineChars"), str(first_line_chars * 100))
+        ind.set(qn("w:firstLine"), str(int(first_line_chars * style.font.size.pt * 20)))
+        ppr.append(ind)
+    if outline is not None:
+        lvl = OxmlElement("w:outlineLvl")
+        lvl.set(qn("w:val"), str(outline))
+        ppr.append(lvl)
+    ppr.append(_snap_off())
+
+
+def _snap_off():
+    """Exact line pitch comes from the style, not from the document grid."""
+    snap = OxmlElement("w:snapToGrid")
+    snap.set(qn("w:val"), "0")
+    return snap
+
+
+def _styles(document) -> None:
+    styles = document.styles
+    defaults = styles.element.find(qn("w:docDefaults"))
+    rfonts = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:rFonts')}")
+    for attr in list(rfonts.attrib):
+        del rfonts.attrib[attr]
+    for attr, name in (("w:ascii", LATIN), ("w:hAnsi", LATIN), ("w:eastAsia", BODY_FONT), ("w:cs", LATIN)):
+        rfonts.set(qn(attr), name)
+    lang = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+
+    normal = styles["Normal"]
+    _fonts(normal, BODY_FONT, SIZE_3)
+    _paragraph(normal, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_line_chars=2)
+
+    title = styles["Title"]
+    _fonts(title, TITLE_FONT, SIZE_2)
+    _paragraph(title, align=WD_ALIGN_PARAGRAPH.CENTER, first_line_chars=0, line=Pt(36), after=LINE.pt)
+
+    heading = styles["Heading 1"]
+    _fonts(heading, HEADING_FONT, SIZE_3)
+    _paragraph(heading, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_line_chars=2, keep_next=True, outline=0)
+
+    subheading = styles["Heading 2"]
+    _fonts(subheading, SUBHEADING_FONT, SIZE_3)
+    _paragraph(subheading, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_line_chars=2, keep_next=True, outline=1)
+
+    cell = styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    cell.base_style = normal
+    _fonts(cell, BODY_FONT, SIZE_5)
+    _paragraph(cell, align=WD_ALIGN_PARAGRAPH.CENTER, first_line_chars=0, line=None)
+
+    footer = styles["Footer"]
+    footer.base_style = normal
+    _fonts(footer, PAGE_NUMBER_FONT, SIZE_4)
+    _paragraph(footer, align=WD_ALIGN_PARAGRAPH.RIGHT, first_line_chars=0, line=None)
+
+
+def _page(document) -> None:
+    section = document.sections[0]
+    section.start_type = WD_SECTION.NEW_PAGE
+    section.page_width, section.page_height = PAGE["width"], PAGE["height"]
+    section.top_margin, section.bottom_margin = PAGE["top"], PAGE["bottom"]
+    section.left_margin, section.right_margin = PAGE["left"], PAGE["right"]
+    section.footer_distance = FOOTER_DISTANCE
+    grid = section._sectPr.find(qn("w:docGrid"))
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), str(int(LINE.pt * 20)))
+    # GB/T 9704: odd page numbers sit right, even ones left, one character in from the edge.
+    document.settings.odd_and_even_pages_header_footer = True
+    _page_number(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
+    _page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
+
+
+def _page_number(paragraph, align) -> None:
+    paragraph.style = "Footer"
+    paragraph.alignment = align
+    indent = Pt(SIZE_4.pt)
+    if align == WD_ALIGN_PARAGRAPH.RIGHT:
+        paragraph.paragraph_format.right_indent = indent
+    else:
+        paragraph.paragraph_format.left_indent = indent
+    paragraph.add_run("— ")
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+        run = paragraph.add_run()
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+        elif text == " PAGE ":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._r.append(instr)
+        else:
+            run.text = text
+    paragraph.add_run(" —")
+
+
+# ---------------------------------------------------------------- content
+
+
+def placeholder(table: str, row: str, col: str) -> str:
+    """The context key the renderer fills for one value cell."""
+    return f"{table}:{row}:{col}"
+
+
+def _prose(document, key: str) -> None:
+    document.add_paragraph(f"{{%p for para in {key}.paragraphs %}}")
+    document.add_paragraph("{{ para }}")
+    document.add_paragraph("{%p endfor %}")
+    document.add_paragraph(f"{{%p for item in {key}['items'] %}}")
+    document.add_paragraph("{{ item.number }}{{ item.title }}", style="Heading 2")
+    document.add_paragraph("{%p for para in item.paragraphs %}")
+    document.add_paragraph("{{ para }}")
+    document.add_paragraph("{%p endfor %}")
+    document.add_paragraph("{%p endfor %}")
+
+
+def _borders(table) -> None:
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        for attr, val in (("w:val", "single"), ("w:sz", "4"), ("w:space", "0"), ("w:color", "000000")):
+            el.set(qn(attr), val)
+        borders.append(el)
+    tbl_pr.append(borders)
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+    margins = OxmlElement("w:tblCellMar")
+    for edge in ("left", "right"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:w"), str(CELL_MARGIN))
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    tbl_pr.append(margins)
+
+
+def _table(document, table: Table) -> None:
+    body_rows = {p.row for p in table.slots}
+    header_rows = [r for r in range(len(table.rows)) if r < min(body_rows)]
+    out = document.add_table(rows=len(table.rows), cols=table.width)
+    out.alignment = WD_TABLE_ALIGNMENT.CENTER
+    out.autofit = False
+    _borders(out)
+    total = sum(table.column_widths)
+    widths = [int(TYPE_WIDTH * w / total) for w in table.column_widths]
+    for col, width in zip(out.columns, widths):
+        col.width = width
+    for row in out.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = width
+    for r in header_rows:
+        tr_pr = out.rows[r]._tr.get_or_add_trPr()
+        tr_pr.append(OxmlElement("w:tblHeader"))
+    for r in range(len(table.rows)):
+        out.rows[r]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    for p in table.placed:
+        cell = out.cell(p.row, p.col)
+        if p.rows > 1 or p.cols > 1:
+            cell = cell.merge(out.cell(p.row + p.rows - 1, p.col + p.cols - 1))
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        para = cell.paragraphs[0]
+        para.style = TABLE_STYLE
+        if isinstance(p.cell, Label):
+            para.text = p.cell.text
+            if p.row in body_rows and not p.cell.group:
+                para.alignment = WD_ALIGN_PARAGRAPH.LEFT
+            if p.cell.group and p.rows > p.cols * 3:
+                direction = OxmlElement("w:textDirection")
+                direction.set(qn("w:val"), "tbRlV")
+                cell._tc.get_or_add_tcPr().append(direction)
+        else:
+            para.text = "{{ cells['%s'] }}" % placeholder(table.key, p.cell.row, p.cell.col)
+
+
+def build(fmt: Format) -> bytes:
+    """The template of ``fmt`` as DOCX bytes (deterministic)."""
+    document = docx.Document()
+    package = document.part.package
+    for rid, rel in list(package.rels.items()):
+        if rel.reltype.endswith("/metadata/thumbnail"):
+            del package.rels[rid]
+    _styles(document)
+    _page(document)
+    body = document.element.body
+    for el in list(body):
+        if el.tag != qn("w:sectPr"):
+            body.remove(el)
+    document.add_paragraph("{{ title }}", style="Title")
+    document.add_paragraph("{%p for para in preface %}")
+    document.add_paragraph("{{ para }}")
+    document.add_paragraph("{%p endfor %}")
+    tables = {t.section: t for t in fmt.tables}
+    for index, section in enumerate(fmt.sections):
+        document.add_paragraph(section.heading, style="Heading 1")
+        if index in tables:
+            _table(document, tables[index])
+        else:
+            _prose(document, section.key)
+    props = document.core_properties
+    props.author = "reportfill"
+    props.last_modified_by = "reportfill"
+    props.title = ""
+    props.revision = 1
+    core = props._element
+    for tag in ("dcterms:created", "dcterms:modified"):
+        for el in core.findall(qn(tag)):
+            core.remove(el)
+    out = io.BytesIO()
+    document.save(out)
+    return deterministic_zip(out.getvalue())
+
+
+def template_name(fmt: Format) -> str:
+    return f"report-{fmt.id}.docx"
+
+
+def main(argv: list[str]) -> None:
+    out_dir = Path(argv[0]) if argv else Path(__file__).resolve().parents[2] / "templates"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for fmt in FORMATS:
+        if fmt.generated:
+            (out_dir / template_name(fmt)).write_bytes(build(fmt))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
