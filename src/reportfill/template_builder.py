@@ -22,7 +22,7 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Emu, Mm, Pt, Twips
 
 from .docx_write import deterministic_zip
 from .formats import FORMATS
@@ -39,7 +39,7 @@ TITLE_FONT, BODY_FONT, HEADING_FONT, SUBHEADING_FONT, PAGE_NUMBER_FONT = (
 SIZE_2, SIZE_3, SIZE_4, SIZE_5 = Pt(22), Pt(16), Pt(14), Pt(10.5)  # 二号 三号 四号 五号
 TABLE_STYLE = "表格文字"
 CELL_MARGIN = 57  # twips (1 mm) left and right: table 四's 15 columns keep two characters a line
-TYPE_WIDTH = PAGE["width"] - PAGE["left"] - PAGE["right"]
+TYPE_WIDTH = Emu(PAGE["width"] - PAGE["left"] - PAGE["right"])
 CHINESE_NUMERALS = "一二三四五六七八九十"
 
 
@@ -75,11 +75,11 @@ def _paragraph(style, *, align, first_line_chars: int, line=LINE, before=0, afte
     pf.space_after = Pt(after)
     pf.keep_with_next = keep_next
     pf.widow_control = False
-    if first_line_chars:
-        ind = OxmlElement("w:ind")
-        ind.set(qn("w:firstLineChars"), str(first_line_chars * 100))
-        ind.set(qn("w:firstLine"), str(int(first_line_chars * style.font.size.pt * 20)))
-        ppr.append(ind)
+    # Written even when zero: a style based on Normal would otherwise inherit its indent.
+    ind = OxmlElement("w:ind")
+    ind.set(qn("w:firstLineChars"), str(first_line_chars * 100))
+    ind.set(qn("w:firstLine"), str(int(first_line_chars * style.font.size.pt * 20)))
+    ppr.append(ind)
     if outline is not None:
         lvl = OxmlElement("w:outlineLvl")
         lvl.set(qn("w:val"), str(outline))
@@ -222,7 +222,7 @@ def _table(document, table: Table) -> None:
     out.autofit = False
     _borders(out)
     total = sum(table.column_widths)
-    widths = [int(TYPE_WIDTH * w / total) for w in table.column_widths]
+    widths = [Twips(int(TYPE_WIDTH.twips * w / total)) for w in table.column_widths]
     for col, width in zip(out.columns, widths):
         col.width = width
     for row in out.rows:

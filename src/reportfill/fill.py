@@ -1,0 +1,66 @@
+"""Fill one input: read and reconcile it, render it, reopen what was rendered and confirm
+every number, and only then write the file."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .check import check_document
+from .docx_write import write_atomic
+from .findings import Finding, ReportRejected, has_errors
+from .inputs import load_input
+from .render import render
+from .report import Report
+from .rules import derive, show
+
+UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+@dataclass(frozen=True)
+class Filled:
+    source: Path
+    output: Path
+    warnings: list[Finding]
+
+
+def default_output(report: Report, out_dir: Path) -> Path:
+    """``{out_dir}/{title}.docx``, with characters Windows forbids in names replaced."""
+    return Path(out_dir) / f"{UNSAFE_IN_FILE_NAMES.sub('_', report.title)}.docx"
+
+
+def confirm(report: Report, data: bytes) -> list[Finding]:
+    """Reopen the rendered bytes as any report is checked, and require every cell to read
+    back exactly the number that was meant. Returns the warnings; raises on an error."""
+    result = check_document(data, name=report.title)
+    findings = list(result.findings)
+    expected = derive(report.fmt, report.values)
+    for table in report.fmt.tables:
+        for p in table.slots:
+            key = (table.key, p.cell.row, p.cell.col)
+            got = result.values.get(key)
+            if got is None or show(got) != show(expected[key]):
+                row, col = table.cell_name(p.cell.row, p.cell.col)
+                findings.append(Finding(
+                    "R5", "error", table.name, row, col, show(expected[key]), None if got is None else show(got),
+                    f"{table.name} {row} · {col}：生成的文件中读回 {'空白' if got is None else show(got)}，"
+                    f"应为 {show(expected[key])}（模板可能被改动过）",
+                ))
+    if has_errors(findings):
+        raise ReportRejected(findings, report.title)
+    return findings
+
+
+def fill(source: Path, *, output: Path | None = None, out_dir: Path = Path("outputs"),
+         template: Path | None = None) -> Filled:
+    """Fill ``source`` into ``output`` (default: ``out_dir/{title}.docx``).
+
+    Nothing is written unless the input reconciles and the rendered file reads back clean;
+    an existing output is replaced atomically, or left untouched on any failure."""
+    report = load_input(source)
+    data = render(report, template)
+    warnings = confirm(report, data)
+    target = Path(output) if output else default_output(report, out_dir)
+    write_atomic(target, data)
+    return Filled(Path(source), target, warnings)
