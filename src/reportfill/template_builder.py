@@ -38,22 +38,23 @@ TITLE_FONT, BODY_FONT, HEADING_FONT, SUBHEADING_FONT, PAGE_NUMBER_FONT = (
 )
 SIZE_2, SIZE_3, SIZE_4, SIZE_5 = Pt(22), Pt(16), Pt(14), Pt(10.5)  # 二号 三号 四号 五号
 TABLE_STYLE = "表格文字"
+HEADING_AFTER_TABLE = "表后标题"
 CELL_MARGIN = 57  # twips (1 mm) left and right: table 四's 15 columns keep two characters a line
 TYPE_WIDTH = Emu(PAGE["width"] - PAGE["left"] - PAGE["right"])
 CHINESE_NUMERALS = "一二三四五六七八九十"
 
 
-def _fonts(style, east_asia: str, size, *, bold: bool = False) -> None:
+def _fonts(style, east_asia: str, size, *, bold: bool = False, latin: str = LATIN) -> None:
     """Name the Chinese font as the East Asian font, dropping the theme fonts the default
     template uses (a theme attribute overrides an explicit name in Word)."""
     rpr = style.element.get_or_add_rPr()
     rfonts = rpr.get_or_add_rFonts()
     for attr in list(rfonts.attrib):
         del rfonts.attrib[attr]
-    rfonts.set(qn("w:ascii"), LATIN)
-    rfonts.set(qn("w:hAnsi"), LATIN)
+    rfonts.set(qn("w:ascii"), latin)
+    rfonts.set(qn("w:hAnsi"), latin)
     rfonts.set(qn("w:eastAsia"), east_asia)
-    rfonts.set(qn("w:cs"), LATIN)
+    rfonts.set(qn("w:cs"), latin)
     style.font.size = size
     style.font.bold = bold
     style.font.italic = False
@@ -110,12 +111,19 @@ def _styles(document) -> None:
     _paragraph(normal, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_line_chars=2)
 
     title = styles["Title"]
-    _fonts(title, TITLE_FONT, SIZE_2)
+    _fonts(title, TITLE_FONT, SIZE_2, latin=TITLE_FONT)  # the year's digits as heavy as the rest
     _paragraph(title, align=WD_ALIGN_PARAGRAPH.CENTER, first_line_chars=0, line=Pt(36), after=LINE.pt)
 
     heading = styles["Heading 1"]
     _fonts(heading, HEADING_FONT, SIZE_3)
     _paragraph(heading, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_line_chars=2, keep_next=True, outline=0)
+
+    # A heading right under a table gets half a line of air, as printed reports have.
+    after_table = styles.add_style(HEADING_AFTER_TABLE, WD_STYLE_TYPE.PARAGRAPH)
+    after_table.base_style = heading
+    _fonts(after_table, HEADING_FONT, SIZE_3)
+    _paragraph(after_table, align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_line_chars=2, before=LINE.pt / 2,
+               keep_next=True, outline=0)
 
     subheading = styles["Heading 2"]
     _fonts(subheading, SUBHEADING_FONT, SIZE_3)
@@ -124,7 +132,7 @@ def _styles(document) -> None:
     cell = styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
     cell.base_style = normal
     _fonts(cell, BODY_FONT, SIZE_5)
-    _paragraph(cell, align=WD_ALIGN_PARAGRAPH.CENTER, first_line_chars=0, line=None)
+    _paragraph(cell, align=WD_ALIGN_PARAGRAPH.CENTER, first_line_chars=0, line=Pt(15), before=2, after=2)
 
     footer = styles["Footer"]
     footer.base_style = normal
@@ -271,7 +279,8 @@ def build(fmt: Format) -> bytes:
     document.add_paragraph("{%p endfor %}")
     tables = {t.section: t for t in fmt.tables}
     for index, section in enumerate(fmt.sections):
-        document.add_paragraph(section.heading, style="Heading 1")
+        style = HEADING_AFTER_TABLE if index - 1 in tables else "Heading 1"
+        document.add_paragraph(section.heading, style=style)
         if index in tables:
             _table(document, tables[index])
         else:

@@ -1,0 +1,271 @@
+"""Fill or check many reports in one run, on every CPU core.
+
+A county office fills dozens of departments' reports, a province checks thousands. The
+work is spread over a pool of processes; each worker keeps the template it has compiled
+(see :mod:`reportfill.render`) and renders report after report from it. Every file gets an
+answer -- an :class:`Outcome` from :func:`fill_many`, a ``CheckResult`` or ``Unreadable``
+from :func:`check_many` -- in the order the files were given: one bad file never stops
+the rest. Nothing here prints; the command line shows the answers.
+
+Outputs are named by title, so two inputs with the same title would write the same file.
+Workers therefore only *stage* their output (a synced temporary file beside the target);
+this process puts staged files in place in input order, and a second input claiming a
+name already written in this run fails with the name of the first -- nothing is silently
+overwritten. What a batch writes is byte-for-byte what ``reportfill fill`` writes for
+each input alone.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from .findings import Finding, ReportfillError, ReportRejected
+
+Status = Literal["ok", "rejected", "bad"]
+# "rejected": the report breaks a rule (exit code 1); "bad": the input or file cannot be
+# used at all, or two inputs collide (exit code 2).
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one file of a batch."""
+
+    source: Path
+    status: Status
+    output: Path | None = None  # the file written
+    reasons: tuple[str, ...] = ()  # why it failed, one complete message each
+    warnings: tuple[Finding, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+def exit_code(outcomes: Iterable[Outcome]) -> int:
+    """2 if any input was bad or unreadable, else 1 if any report was rejected, else 0."""
+    statuses = {o.status for o in outcomes}
+    return 2 if "bad" in statuses else 1 if "rejected" in statuses else 0
+
+
+def workers(jobs: int | None = None) -> int:
+    """``jobs`` if given, else the number of CPU cores this process may run on."""
+    if jobs:
+        return max(1, jobs)
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+# ------------------------------------------------------------------ which files
+
+def _listed(name: str) -> bool:
+    # Hidden files, Word's "~$name.docx" lock files and our own staged ".part" files are
+    # never reports, though they can sit in the folder while someone works.
+    return not name.startswith((".", "~$"))
+
+
+def expand(paths: Iterable[str | Path | Outcome], suffix: str) -> list[Path | Outcome]:
+    """The files named by ``paths``: a folder stands for the files in it ending in
+    ``suffix`` (not its sub-folders), in name order; a file is taken as given, whatever
+    its name. A file named twice is taken once. A folder without such files becomes a
+    ``bad`` outcome in its place. Expanding what this returned gives the same list, so a
+    caller can expand first (to count the files) and pass the result on."""
+    seen: set[Path] = set()
+    found: list[Path | Outcome] = []
+    for path in paths:
+        if isinstance(path, Outcome):
+            found.append(path)
+            continue
+        path = Path(path)
+        if path.is_dir():
+            members = sorted(
+                (p for p in path.iterdir() if p.name.lower().endswith(suffix) and _listed(p.name) and p.is_file()),
+                key=lambda p: p.name,
+            )
+            if not members:
+                found.append(Outcome(path, "bad", reasons=(f"文件夹中没有 {suffix} 文件",)))
+            candidates = members
+        else:
+            candidates = [path]
+        for p in candidates:
+            key = p.resolve()
+            if key not in seen:
+                seen.add(key)
+                found.append(p)
+    return found
+
+
+# ------------------------------------------------------------------ running a pool
+
+def _run(function: Callable, tasks: Sequence, jobs: int | None, failed: Callable[[Any, str], Any]):
+    """``function`` over ``tasks``, results in task order, in a process pool when there
+    is more than one task and core. A worker that dies takes the rest of the batch with
+    it; those tasks get ``failed(task, reason)``."""
+    count = min(workers(jobs), len(tasks))
+    if count <= 1:
+        yield from map(function, tasks)
+        return
+    # Small chunks: few round trips, yet results arrive steadily for the progress bar.
+    chunk = max(1, min(8, len(tasks) // (4 * count)))
+    done = 0
+    pool = ProcessPoolExecutor(max_workers=count)
+    try:
+        for result in pool.map(function, tasks, chunksize=chunk):
+            done += 1
+            yield result
+    except BrokenProcessPool:
+        for task in tasks[done:]:
+            yield failed(task, "处理进程意外退出（可能是内存不足）；请单独处理这个文件")
+    except BaseException:  # interrupted, or the caller stopped early: drop what is queued
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+
+
+def _unexpected(exc: BaseException) -> str:
+    return f"内部错误（{type(exc).__name__}：{exc}）；请把这个文件和这条信息报告给维护者"
+
+
+# ------------------------------------------------------------------ fill
+
+@dataclass(frozen=True)
+class _Staged:
+    source: Path
+    target: Path
+    staged: Path
+    warnings: tuple[Finding, ...]
+
+
+def _fill_one(task: tuple[Path, Path, Path | None]) -> _Staged | Outcome:
+    from .docx_write import stage
+    from .fill import confirm, default_output
+    from .inputs import load_input
+    from .render import render
+
+    source, out_dir, template = task
+    try:
+        report = load_input(source)
+        data = render(report, template)
+        warnings = confirm(report, data)
+        target = default_output(report, out_dir)
+        return _Staged(source, target, stage(target, data), tuple(warnings))
+    except ReportfillError as exc:
+        return Outcome(source, "bad", reasons=tuple(map(str, exc.problems)))
+    except ReportRejected as exc:
+        return Outcome(source, "rejected", reasons=tuple(f.message for f in exc.findings))
+    except Exception as exc:  # a bug must not cost the other inputs their reports
+        return Outcome(source, "bad", reasons=(f"{source}：{_unexpected(exc)}",))
+
+
+def _name_key(path: Path) -> str:
+    # Windows and macOS file names ignore case and Unicode normalisation.
+    return unicodedata.normalize("NFC", path.name).casefold()
+
+
+def fill_many(
+    sources: Iterable[str | Path | Outcome],
+    *,
+    out_dir: Path = Path("outputs"),
+    template: Path | None = None,
+    jobs: int | None = None,
+    progress: Callable[[Outcome], None] | None = None,
+) -> list[Outcome]:
+    """Fill every input named by ``sources`` (files, folders of ``*.toml``, or what
+    :func:`expand` made of them) into ``out_dir/{title}.docx``, as
+    :func:`reportfill.fill.fill` does for one.
+
+    Returns one :class:`Outcome` per input, in order; ``progress`` is called with each as
+    it is settled."""
+    from .docx_write import commit
+
+    entries = expand(sources, ".toml")
+    tasks = [(p, Path(out_dir), Path(template) if template else None) for p in entries if isinstance(p, Path)]
+    results = _run(_fill_one, tasks, jobs, lambda task, why: Outcome(task[0], "bad", reasons=(f"{task[0]}：{why}",)))
+    claimed: dict[str, Path] = {}
+    outcomes: list[Outcome] = []
+    try:
+        for entry in entries:
+            result = entry if isinstance(entry, Outcome) else next(results)
+            if isinstance(result, _Staged):
+                result = _settle(result, claimed, commit)
+            outcomes.append(result)
+            if progress:
+                progress(result)
+        for _ in results:  # there are none left; this lets the pool shut down and wait
+            pass
+    finally:
+        results.close()
+    return outcomes
+
+
+def _settle(staged: _Staged, claimed: dict[str, Path], commit) -> Outcome:
+    key = _name_key(staged.target)
+    first = claimed.get(key)
+    if first is not None:
+        staged.staged.unlink(missing_ok=True)
+        return Outcome(staged.source, "bad", reasons=(
+            f"{staged.source}：与 {first} 的标题相同，输出文件 {staged.target} 已由它生成，没有覆盖；"
+            "请在其中一个输入中用 title = \"…\" 写不同的标题，或分两次填写到不同的 --out-dir",
+        ))
+    try:
+        commit(staged.staged, staged.target)
+    except ReportfillError as exc:
+        return Outcome(staged.source, "bad", reasons=tuple(map(str, exc.problems)))
+    claimed[key] = staged.source
+    return Outcome(staged.source, "ok", output=staged.target, warnings=staged.warnings)
+
+
+# ------------------------------------------------------------------ check
+
+def _check_one(task: tuple[Path, Any]):
+    from .check import Unreadable, check_document
+
+    path, previous = task
+    try:
+        return check_document(path, previous=previous)
+    except ReportfillError as exc:
+        return Unreadable(str(path), tuple(p.message for p in exc.problems))
+    except Exception as exc:  # a bug must not cost the other files their answers
+        return Unreadable(str(path), (_unexpected(exc),))
+
+
+def check_many(
+    paths: Iterable[str | Path | Outcome],
+    *,
+    previous: Path | None = None,
+    jobs: int | None = None,
+    progress: Callable[[Any], None] | None = None,
+) -> list:
+    """Check every report named by ``paths`` (files, folders of ``*.docx``, or what
+    :func:`expand` made of them), each on its own with
+    :func:`reportfill.check.check_document`, on every core: one ``CheckResult``, or
+    ``Unreadable`` with the reasons, per file, in order. ``progress`` is called with each.
+
+    An unreadable ``previous`` raises :class:`ReportfillError`: the comparison asked for
+    cannot be made for any file."""
+    from .check import Unreadable, check_document
+
+    prior = check_document(previous) if previous is not None else None
+    entries = expand(paths, ".docx")
+    tasks = [(p, prior) for p in entries if isinstance(p, Path)]
+    results = _run(_check_one, tasks, jobs, lambda task, why: Unreadable(str(task[0]), (why,)))
+    found = []
+    try:
+        for entry in entries:
+            result = Unreadable(str(entry.source), entry.reasons) if isinstance(entry, Outcome) else next(results)
+            found.append(result)
+            if progress:
+                progress(result)
+        for _ in results:  # there are none left; this lets the pool shut down and wait
+            pass
+    finally:
+        results.close()
+    return found

@@ -1,0 +1,170 @@
+"""Opening a DOCX that someone else made, without trusting it.
+
+``check`` reads files from anywhere: downloads, colleagues, other agencies. A file may be
+no DOCX at all, be cut short, or be built to hurt the reader -- a part that inflates to
+gigabytes, a zip with millions of entries, XML that declares entities to pull in local
+files or fetch URLs. Every limit below is far above what a real annual report needs, and
+every refusal is a :class:`ReportfillError` in words a clerk can act on. Only the parts a
+check needs are ever decompressed.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+import zlib
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
+
+from lxml import etree
+
+from .findings import Problem, ReportfillError
+from .wordml import w
+
+MAX_FILE_BYTES = 200 * 2**20  # a report with scanned seals is a few MB
+MAX_PART_BYTES = 16 * 2**20  # word/document.xml of a 30-page report is under 2 MB
+MAX_ENTRIES = 5000  # a DOCX has a few dozen parts
+_CHUNK = 2**20
+_MAIN_PART = "word/document.xml"
+_OFFICE_DOCUMENT = "/officeDocument"  # ends the relationship type, transitional or strict
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_END_OF_DIRECTORY = b"PK\x05\x06"
+_OTHER_OFFICE_FILES = {"xl/workbook.xml": "Excel 表格", "ppt/presentation.xml": "PowerPoint 演示文稿"}
+
+
+def _parser() -> etree.XMLParser:
+    """Entities are never expanded, no DTD is loaded, nothing is fetched."""
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                           huge_tree=False)
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:.0f} MB" if size >= 2**20 else f"{size} 字节"
+
+
+def _too_big(size: int) -> str:
+    return (f"文件过大（{_mb(size)}），超过 {_mb(MAX_FILE_BYTES)} 的上限：年度报告的 DOCX 通常只有几 MB，"
+            "请确认选对了文件")
+
+
+def read_document(source: Path | str | bytes, where: str) -> etree._Element:
+    """The parsed ``w:document`` element of the DOCX at ``source`` (a path or the file's
+    bytes). ``where`` names the file in messages."""
+    def refuse(message: str) -> ReportfillError:
+        return ReportfillError(Problem(where, message))
+
+    if isinstance(source, bytes):
+        if len(source) > MAX_FILE_BYTES:
+            raise refuse(_too_big(len(source)))
+        size, stream = len(source), io.BytesIO(source)
+    else:
+        path = Path(source)
+        try:
+            if path.is_dir():
+                raise refuse("这是一个文件夹，不是 DOCX 文件")
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                raise refuse(_too_big(size))
+            stream = path.open("rb")
+        except FileNotFoundError:
+            raise refuse("找不到这个文件，请检查路径和文件名") from None
+        except PermissionError:
+            raise refuse("没有读取这个文件的权限") from None
+        except OSError as exc:
+            raise refuse(f"无法打开文件（{exc.strerror or exc}）") from None
+    with stream:
+        return _read(stream, size, refuse)
+
+
+def _read(stream: BinaryIO, size: int, refuse) -> etree._Element:
+    if size == 0:
+        raise refuse("文件是空的（0 字节），不是年度报告")
+    head = stream.read(8)
+    if head.startswith(_OLE_MAGIC):
+        raise refuse("这是旧版 Word（.doc）或 WPS（.wps）文件，或是加了密码的文档，不是 DOCX："
+                      "请在 Word 或 WPS 中去掉密码、“另存为” .docx 后再核对")
+    if head.startswith(b"%PDF"):
+        raise refuse("这是 PDF 文件，不是 DOCX：请用报告的 Word 原文件核对")
+    if head.startswith(b"{\\rtf"):
+        raise refuse("这是 RTF 文件，不是 DOCX：请在 Word 或 WPS 中“另存为” .docx 后再核对")
+    if not head.startswith(b"PK"):
+        raise refuse("不是 DOCX 文件（DOCX 是 ZIP 压缩包，而这个文件不是），请确认选对了文件")
+    entries = _declared_entries(stream, size)
+    if entries is not None and entries > MAX_ENTRIES:
+        raise refuse(f"压缩包中的条目过多（{entries} 个），不是正常的 DOCX 文件")
+    stream.seek(0)
+    try:
+        with zipfile.ZipFile(stream) as package:
+            name = _main_part(package, refuse)
+            data = _part(package, name, refuse)
+    except zipfile.BadZipFile:
+        raise refuse("DOCX 文件不完整或已损坏（ZIP 压缩包无法读取），可能是下载或复制时中断，请重新获取文件") from None
+    except (zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError, OSError) as exc:
+        raise refuse(f"DOCX 文件已损坏，无法解压（{exc}）") from None
+    root = _parse_xml(data, name, refuse)
+    if root.tag != w("document"):
+        raise refuse(f"{name} 不是 Word 正文，无法按年度报告读取")
+    return root
+
+
+def _declared_entries(stream: BinaryIO, size: int) -> int | None:
+    """The entry count in the zip's end record, read before the zip module builds an
+    object per entry; None when there is no end record (the zip module then says so)."""
+    tail = min(size, 22 + 0xFFFF)
+    stream.seek(size - tail)
+    data = stream.read(tail)
+    at = data.rfind(_END_OF_DIRECTORY)
+    if at < 0 or at + 22 > len(data):
+        return None
+    return struct.unpack_from("<H", data, at + 10)[0]
+
+
+def _main_part(package: zipfile.ZipFile, refuse) -> str:
+    """The main document part, as the package's relationships name it."""
+    names = set(package.namelist())
+    name = _MAIN_PART
+    if "_rels/.rels" in names:
+        rels = _parse_xml(_part(package, "_rels/.rels", refuse), "_rels/.rels", refuse)
+        for rel in rels:
+            if (rel.get("Type") or "").endswith(_OFFICE_DOCUMENT) and rel.get("Target"):
+                name = str(PurePosixPath(rel.get("Target").lstrip("/")))
+                break
+    if name in _OTHER_OFFICE_FILES or name not in names:
+        other = next((kind for part, kind in _OTHER_OFFICE_FILES.items() if part in names), None)
+        if other:
+            raise refuse(f"这是 {other}，不是 Word 文档（DOCX）")
+        raise refuse(f"压缩包里没有 Word 正文（{name}），不是 DOCX 文件")
+    return name
+
+
+def _part(package: zipfile.ZipFile, name: str, refuse) -> bytes:
+    """One part, decompressed in chunks under a hard cap whatever its header declares."""
+    info = package.getinfo(name)
+    if info.flag_bits & 0x1:
+        raise refuse("文档已加密，请在 Word 或 WPS 中去掉密码后再核对")
+    if info.file_size > MAX_PART_BYTES:
+        raise refuse(f"{name} 解压后有 {_mb(info.file_size)}，超过 {_mb(MAX_PART_BYTES)} 的上限"
+                     "（可能是恶意构造的“压缩炸弹”），拒绝读取")
+    out = bytearray()
+    try:
+        with package.open(info) as part:
+            while chunk := part.read(_CHUNK):
+                out += chunk
+                if len(out) > MAX_PART_BYTES:
+                    raise refuse(f"{name} 解压后超过 {_mb(MAX_PART_BYTES)} 的上限"
+                                 "（可能是恶意构造的“压缩炸弹”），拒绝读取")
+    except zlib.error:
+        raise refuse(f"DOCX 文件已损坏：{name} 无法解压") from None
+    return bytes(out)
+
+
+def _parse_xml(data: bytes, name: str, refuse) -> etree._Element:
+    try:
+        root = etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as exc:
+        raise refuse(f"{name} 不是有效的 XML（{exc}），文件可能已损坏") from None
+    info = root.getroottree().docinfo
+    if info.doctype or info.internalDTD is not None:
+        raise refuse(f"{name} 含有 DTD（文档类型声明），Word 文件不会有这种内容，出于安全考虑拒绝读取")
+    return root

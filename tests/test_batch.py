@@ -1,0 +1,251 @@
+"""Batch fill and check: every file gets an answer, one bad file never stops the rest,
+outputs never collide, and what a batch writes is what a single fill writes.
+
+Inputs are variants of the seed (bench/variants.py): other agencies, random numbers that
+reconcile. No timings here -- speed is the benchmark's business (bench/bench.py)."""
+
+from __future__ import annotations
+
+import io
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import REPO, SEED
+from reportfill.batch import Outcome, exit_code, expand, fill_many
+from reportfill.cli import main
+from reportfill.fill import fill
+
+sys.path.insert(0, str(REPO / "bench"))
+from variants import agency, variant, write_variants  # noqa: E402
+
+TITLE = "{}2021年政府信息公开工作年度报告"
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    """Five good inputs and, between them, one that is not valid TOML."""
+    inputs = tmp_path / "inputs"
+    write_variants(inputs, 5)
+    (inputs / "input-0002-broken.toml").write_text('agency = "没有闭合的引号\n', encoding="utf-8")
+    (inputs / "notes.txt").write_text("not an input", encoding="utf-8")
+    return inputs
+
+
+def test_a_folder_is_filled_past_a_bad_input(folder, tmp_path):
+    out = tmp_path / "out"
+    result = run("fill", folder, "--out-dir", out)
+    assert result.exit_code == 2, result.output
+    lines = result.stdout.splitlines()
+    assert sorted(p.name for p in out.iterdir()) == sorted(TITLE.format(agency(i)) + ".docx" for i in range(5))
+    # one line per input, in name order; the broken one says why, with its line number
+    heads = [line for line in lines if line.startswith(("成功", "失败"))]
+    assert [h.split()[1] for h in heads] == [str(p) for p in sorted(folder.glob("*.toml"))]
+    broken = lines.index(f"失败  {folder / 'input-0002-broken.toml'}")
+    assert "input-0002-broken.toml，第1行" in lines[broken + 1]
+    assert f"成功  {folder / 'input-0000.toml'} → {out / (TITLE.format(agency(0)) + '.docx')}" in lines
+    assert lines[-1] == "共 6 个：成功 5 个，失败 1 个。"
+    assert not list(out.glob(".*"))  # no staged file left behind
+
+
+def test_all_good_exits_0_and_several_files_can_be_named(tmp_path):
+    paths = write_variants(tmp_path / "in", 3)
+    result = run("fill", *paths, "--out-dir", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == "共 3 个：成功 3 个，失败 0 个。"
+
+
+def test_a_rejected_report_exits_1(tmp_path):
+    """A template whose cell no longer holds its placeholder renders a number that does
+    not read back: the report is rejected (1), not a bad input (2)."""
+    from reportfill.formats import FORMAT_2021
+    from reportfill.render import default_template
+
+    template = tmp_path / "tampered.docx"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(default_template(FORMAT_2021)) as src, zipfile.ZipFile(buffer, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/document.xml":
+                placeholder = b"{{ cells['proactive:regulations:issued'] }}"
+                assert placeholder in data
+                data = data.replace(placeholder, b"7", 1)
+            dst.writestr(info, data)
+    template.write_bytes(buffer.getvalue())
+    paths = write_variants(tmp_path / "in", 2)
+    result = run("fill", *paths, "--out-dir", tmp_path / "out", "--template", template)
+    assert result.exit_code == 1, result.output
+    assert result.stdout.count("失败  ") == 2
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_batch_output_is_byte_identical_to_single_fills(tmp_path):
+    paths = write_variants(tmp_path / "in", 6)
+    outcomes = fill_many(paths, out_dir=tmp_path / "batch", jobs=2)
+    assert [o.status for o in outcomes] == ["ok"] * 6
+    for path, outcome in zip(paths, outcomes):
+        alone = fill(path, out_dir=tmp_path / "alone").output
+        assert outcome.output.name == alone.name
+        assert outcome.output.read_bytes() == alone.read_bytes()
+
+
+def test_the_same_title_twice_fails_the_second_and_keeps_the_first(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "a.toml").write_text(variant(7), encoding="utf-8")
+    (inputs / "b.toml").write_text(variant(8).replace(f'"{agency(8)}"', f'"{agency(7)}"', 1), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("fill", inputs, "--out-dir", out)
+    assert result.exit_code == 2, result.output
+    target = out / (TITLE.format(agency(7)) + ".docx")
+    assert f"成功  {inputs / 'a.toml'} → {target}" in result.stdout
+    assert f"失败  {inputs / 'b.toml'}" in result.stdout
+    assert f"与 {inputs / 'a.toml'} 的标题相同" in result.stdout and "没有覆盖" in result.stdout
+    assert [p.name for p in out.iterdir()] == [target.name]
+    assert target.read_bytes() == fill(inputs / "a.toml", out_dir=tmp_path / "alone").output.read_bytes()
+
+
+def test_an_empty_folder_and_a_missing_file_are_reported(tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = run("fill", tmp_path / "empty", tmp_path / "missing.toml", SEED, "--out-dir", tmp_path / "out")
+    assert result.exit_code == 2, result.output
+    assert "文件夹中没有 .toml 文件" in result.stdout
+    assert "文件不存在" in result.stdout
+    assert result.stdout.splitlines()[-1] == "共 3 个：成功 1 个，失败 2 个。"
+
+
+def test_output_option_is_refused_for_a_folder(folder, tmp_path):
+    result = run("fill", folder, "-o", tmp_path / "x.docx")
+    assert result.exit_code == 2
+    assert "--out-dir" in result.output
+
+
+def test_no_progress_bar_when_not_a_terminal(folder, tmp_path):
+    result = run("fill", folder, "--out-dir", tmp_path / "out")
+    assert result.stderr == ""
+    assert "填写" not in result.stdout.splitlines()[0]
+
+
+def test_progress_bar_on_a_terminal(monkeypatch):
+    from reportfill import cli
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    seen = []
+
+    def work(progress):
+        for i in range(7):
+            progress(Outcome(Path(str(i)), "ok"))
+            seen.append(i)
+        return seen
+
+    assert cli._run_with_progress(7, work, "填写") == list(range(7))
+    assert "填写" in terminal.getvalue() and "100%" in terminal.getvalue()
+
+
+def test_expand_takes_a_folder_in_name_order_and_each_file_once(folder):
+    found = expand([folder, folder / "input-0001.toml"], ".toml")
+    assert found == sorted(folder.glob("*.toml"))
+    (folder / "~$lock.toml").write_text("", encoding="utf-8")
+    (folder / ".hidden.toml").write_text("", encoding="utf-8")
+    assert expand([folder], ".toml") == found
+
+
+def test_exit_code_precedence():
+    ok, rejected, bad = (Outcome(Path("x"), s) for s in ("ok", "rejected", "bad"))
+    assert exit_code([ok, ok]) == 0
+    assert exit_code([ok, rejected]) == 1
+    assert exit_code([rejected, bad, ok]) == 2
+
+
+# ------------------------------------------------------------------ check
+
+def tampered_template(tmp_path) -> Path:
+    """The project's template with one table cell holding a fixed 7 instead of its value."""
+    from reportfill.formats import FORMAT_2021
+    from reportfill.render import default_template
+
+    template = tmp_path / "tampered.docx"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(default_template(FORMAT_2021)) as src, zipfile.ZipFile(buffer, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/document.xml":
+                data = data.replace(b"{{ cells['applications:received:natural_person'] }}", b"7", 1)
+            dst.writestr(info, data)
+    template.write_bytes(buffer.getvalue())
+    return template
+
+
+@pytest.fixture
+def reports(tmp_path) -> Path:
+    """A folder of four filled reports, one with a wrong number, one that is not a
+    DOCX, a Word lock file and a text file."""
+    from reportfill.inputs import load_input
+    from reportfill.render import render
+
+    folder = tmp_path / "reports"
+    fill_many(write_variants(tmp_path / "in", 4), out_dir=folder, jobs=2)
+    wrong = load_input(write_variants(tmp_path / "in", 1, start=20)[0])
+    (folder / "wrong.docx").write_bytes(render(wrong, tampered_template(tmp_path)))
+    (folder / "broken.docx").write_bytes(b"this is not a zip file")
+    (folder / "~$lock.docx").write_bytes(b"\x00" * 162)
+    (folder / "notes.txt").write_text("not a report", encoding="utf-8")
+    return folder
+
+
+def check_files(files):
+    """Each file checked on its own, in this process, one after the other."""
+    from reportfill.check import Unreadable, check_document
+    from reportfill.findings import ReportfillError
+
+    results = []
+    for path in files:
+        try:
+            results.append(check_document(path))
+        except ReportfillError as exc:
+            results.append(Unreadable(str(path), tuple(p.message for p in exc.problems)))
+    return results
+
+
+def test_a_folder_is_checked_like_the_files_one_by_one(reports):
+    from reportfill.check_report import as_text
+
+    files = sorted(p for p in reports.glob("*.docx") if not p.name.startswith("~$"))
+    assert len(files) == 6
+    folder = run("check", reports)
+    assert folder.exit_code == 2, folder.output  # one file could not be read
+    assert folder.stdout == as_text(check_files(files)) + "\n"
+    assert folder.stdout.count("== ") == 6
+    assert "~$lock" not in folder.stdout and "notes.txt" not in folder.stdout
+
+
+def test_batch_check_json_and_exit_code_1_for_a_rejected_report(reports):
+    import json
+
+    (reports / "broken.docx").unlink()
+    result = run("check", reports, "--json")
+    assert result.exit_code == 1, result.output
+    items = json.loads(result.stdout)
+    assert [Path(i["path"]).name for i in items] == sorted(p.name for p in reports.glob("*.docx") if p.name[0] != "~")
+    assert [i["ok"] for i in items].count(False) == 1
+    assert next(i for i in items if i["path"].endswith("wrong.docx"))["ok"] is False
+
+
+def test_batch_check_results_equal_sequential_ones(reports):
+    from reportfill.batch import check_many
+
+    files = expand([reports], ".docx")
+    assert check_many(files, jobs=2) == check_files(files)
+    assert check_many(files, jobs=1) == check_files(files)

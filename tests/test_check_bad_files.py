@@ -1,0 +1,236 @@
+"""Files that are not annual reports, or are built to hurt the reader: each is refused with
+a Chinese reason and exit code 2, quickly and in bounded memory, and one bad file in a
+batch does not stop the others."""
+
+from __future__ import annotations
+
+import io
+import json
+import struct
+import time
+import tracemalloc
+import zipfile
+
+import docx
+import pytest
+from click.testing import CliRunner
+
+from docx_fixtures import Package, build_report, reconciling_values
+from reportfill import docx_package
+from reportfill.check import MAX_BLOCKS, check_document
+from reportfill.cli import main
+from reportfill.findings import ReportfillError
+from reportfill.formats import FORMAT_2021
+
+SECRET = "TOP-SECRET-CONTENT-42"
+
+
+@pytest.fixture(scope="module")
+def report() -> bytes:
+    return build_report(FORMAT_2021, reconciling_values(FORMAT_2021), 2021)
+
+
+def replace_part(data: bytes, name: str, content: bytes, compression=zipfile.ZIP_DEFLATED) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", compression) as dst:
+        for item in src.namelist():
+            if item != name:
+                dst.writestr(item, src.read(item))
+        if content is not None:
+            dst.writestr(name, content)
+    return out.getvalue()
+
+
+def patch_entry(data: bytes, name: str, *, size: int | None = None, flags: int | None = None) -> bytes:
+    """Rewrite what the zip's headers declare about one entry (its uncompressed size or
+    flag bits), in both the local header and the central directory."""
+    raw = bytearray(data)
+    encoded = name.encode()
+    for signature, size_at, flags_at, name_at in ((b"PK\x03\x04", 22, 6, 30), (b"PK\x01\x02", 24, 8, 46)):
+        at = raw.find(signature)
+        while at >= 0:
+            length = struct.unpack_from("<H", raw, at + name_at - (4 if signature == b"PK\x03\x04" else 18))[0]
+            if raw[at + name_at: at + name_at + length] == encoded:
+                if size is not None:
+                    struct.pack_into("<I", raw, at + size_at, size)
+                if flags is not None:
+                    struct.pack_into("<H", raw, at + flags_at, flags)
+            at = raw.find(signature, at + 4)
+    return bytes(raw)
+
+
+def refused(source, *, name="bad.docx") -> str:
+    """The reason check gives for refusing ``source``, asserting it is quick and lean."""
+    tracemalloc.start()
+    start = time.perf_counter()
+    try:
+        with pytest.raises(ReportfillError) as caught:
+            check_document(source, name=name)
+    finally:
+        elapsed = time.perf_counter() - start
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    assert elapsed < 3, f"took {elapsed:.1f} s"
+    assert peak < 64 * 2**20, f"peak memory {peak / 2**20:.0f} MB"
+    [problem] = caught.value.problems
+    assert problem.where == name
+    return problem.message
+
+
+def test_missing_file_and_folder(tmp_path):
+    assert "找不到这个文件" in refused(tmp_path / "nowhere.docx", name=str(tmp_path / "nowhere.docx"))
+    assert "文件夹" in refused(tmp_path, name=str(tmp_path))
+
+
+@pytest.mark.parametrize("content, reason", [
+    (b"", "文件是空的"),
+    ("这是一个文本文件".encode(), "不是 DOCX 文件"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "旧版 Word（.doc）"),
+    (b"%PDF-1.7\n" + bytes(100), "PDF 文件"),
+    (b"{\\rtf1\\ansi hello}", "RTF 文件"),
+    (b"PK\x03\x04" + bytes(50), "不完整或已损坏"),
+])
+def test_files_that_are_not_docx(content, reason):
+    assert reason in refused(content)
+
+
+def test_truncated_and_corrupted_zips(report):
+    assert "不完整或已损坏" in refused(report[: len(report) // 2])
+    info = zipfile.ZipFile(io.BytesIO(report)).getinfo("word/document.xml")
+    data_at = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    corrupt = bytearray(report)
+    for i in range(data_at + 100, data_at + 400):
+        corrupt[i] ^= 0x5A
+    assert "损坏" in refused(bytes(corrupt))
+
+
+def test_other_office_files_and_zips_without_a_document(report):
+    excel = io.BytesIO()
+    with zipfile.ZipFile(excel, "w") as z:
+        z.writestr("_rels/.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                                  '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                                  'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        z.writestr("xl/workbook.xml", "<workbook/>")
+    assert "这是 Excel 表格，不是 Word 文档" in refused(excel.getvalue())
+    plain = io.BytesIO()
+    with zipfile.ZipFile(plain, "w") as z:
+        z.writestr("notes.txt", "hello")
+    assert "没有 Word 正文" in refused(plain.getvalue())
+    assert "不是 Word 正文" in refused(replace_part(report, "word/document.xml", b"<html><body/></html>"))
+    assert "不是有效的 XML" in refused(replace_part(report, "word/document.xml", b"<w:document><unclosed>"))
+
+
+def test_a_docx_without_the_report_tables():
+    document = docx.Document()
+    document.add_paragraph("会议通知")
+    table = document.add_table(rows=2, cols=3)
+    table.cell(0, 0).text = "姓名"
+    out = io.BytesIO()
+    document.save(out)
+    assert "找不到年度报告的统计表" in refused(out.getvalue())
+
+
+def test_a_zip_bomb_is_refused_by_its_declared_size(report):
+    bomb = replace_part(report, "word/document.xml", b" " * (40 * 2**20))
+    assert len(bomb) < 2**20
+    message = refused(bomb)
+    assert "压缩炸弹" in message and "40 MB" in message
+    assert "压缩炸弹" in refused(patch_entry(report, "word/document.xml", size=0xFFFFFFF0))
+
+
+def test_a_zip_bomb_that_understates_its_size_is_still_bounded(report):
+    bomb = replace_part(report, "word/document.xml", b"<w:document>" + b" " * (40 * 2**20))
+    assert "损坏" in refused(patch_entry(bomb, "word/document.xml", size=1000))
+
+
+def test_a_bomb_in_a_part_check_does_not_need_is_never_opened(report):
+    data = replace_part(report, "word/media/image1.png", b"\0" * (8 * 2**20))
+    data = patch_entry(data, "word/media/image1.png", size=0xFFFFFFF0)
+    assert check_document(data).ok
+
+
+def test_too_many_entries():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
+        for i in range(docx_package.MAX_ENTRIES + 1):
+            z.writestr(f"p{i}", b"")
+    assert "条目过多" in refused(out.getvalue())
+
+
+def test_an_encrypted_entry(report):
+    assert "加密" in refused(patch_entry(report, "word/document.xml", flags=0x1))
+
+
+@pytest.mark.parametrize("prolog", [
+    f'<!DOCTYPE w:document [<!ENTITY x SYSTEM "file:///{{secret}}">]>',
+    '<!DOCTYPE w:document SYSTEM "http://127.0.0.1:9/evil.dtd">',
+    '<!DOCTYPE w:document [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+    '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>',
+])
+def test_xml_with_a_dtd_or_entities_is_refused_unresolved(report, prolog, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET)
+    package = Package(report)
+    xml = package.parts["word/document.xml"].decode()
+    head, rest = xml.split("?>", 1)
+    entity = "&x;" if "ENTITY x" in prolog else "&d;" if "ENTITY d" in prolog else ""
+    rest = rest.replace("<w:t>一、总体情况</w:t>", f"<w:t>一、总体情况{entity}</w:t>")
+    hostile = replace_part(report, "word/document.xml",
+                           (head + "?>" + prolog.format(secret=str(secret).lstrip("/")) + rest).encode())
+    message = refused(hostile)
+    assert "DTD" in message and SECRET not in message
+
+
+def test_a_dtd_in_the_package_relationships_is_refused(report):
+    rels = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x "y">]><Relationships xmlns="http://schemas.openxml' \
+           b'formats.org/package/2006/relationships"/>'
+    assert "DTD" in refused(replace_part(report, "_rels/.rels", rels))
+
+
+def test_a_huge_file_is_refused_without_reading_it(tmp_path):
+    huge = tmp_path / "huge.docx"
+    with huge.open("wb") as f:
+        f.truncate(3 * 2**30)  # sparse: 3 GB on paper, nothing on disk
+    assert "文件过大" in refused(huge, name=str(huge))
+
+
+def test_a_document_with_endless_content_is_refused_quickly(report):
+    package = Package(report)
+    xml = package.parts["word/document.xml"].decode()
+    tiny = "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>总计</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
+    flooded = xml.replace("</w:body>", tiny * (MAX_BLOCKS // 2 + 1) + "</w:body>")
+    assert "文档内容过多" in refused(replace_part(report, "word/document.xml", flooded.encode()))
+
+
+def test_bytes_over_the_size_limit(monkeypatch, report):
+    monkeypatch.setattr(docx_package, "MAX_FILE_BYTES", len(report) - 1)
+    assert "文件过大" in refused(report)
+
+
+def test_one_bad_file_does_not_stop_the_others(tmp_path, report):
+    good, bad, missing = tmp_path / "good.docx", tmp_path / "bad.docx", tmp_path / "missing.docx"
+    good.write_bytes(report)
+    bad.write_bytes(b"not a zip at all")
+    runner = CliRunner()
+    done = runner.invoke(main, ["check", str(bad), str(good), str(missing)])
+    assert done.exit_code == 2
+    blocks = done.output.split("\n\n")
+    assert blocks[0].splitlines() == [f"== {bad} ==",
+                                      "无法读取：不是 DOCX 文件（DOCX 是 ZIP 压缩包，而这个文件不是），请确认选对了文件",
+                                      "结论：无法核对，这个文件不能作为年度报告读取。"]
+    assert blocks[1].rstrip().endswith("结论：通过，各表勾稽关系一致。")
+    assert "找不到这个文件" in blocks[2]
+
+    as_json = json.loads(runner.invoke(main, ["check", "--json", str(bad), str(good)]).output)
+    assert [(item["path"], item["ok"], item["format"]) for item in as_json] == [(str(bad), False, None),
+                                                                                (str(good), True, "2021")]
+    assert "不是 DOCX 文件" in as_json[0]["error"] and as_json[0]["findings"] == []
+
+
+def test_exit_code_2_wins_over_1(tmp_path, report):
+    values = reconciling_values(FORMAT_2021)
+    wrong = tmp_path / "wrong.docx"
+    wrong.write_bytes(build_report(FORMAT_2021, values, 2021, texts={("appeals", "reconsideration", "total"): "999"}))
+    runner = CliRunner()
+    assert runner.invoke(main, ["check", str(wrong)]).exit_code == 1
+    assert runner.invoke(main, ["check", str(wrong), str(tmp_path / "none.docx")]).exit_code == 2

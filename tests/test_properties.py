@@ -1,0 +1,109 @@
+"""Property-based: any valid random report fills and checks clean with exactly its numbers
+read back; any report broken in one of the known ways is refused."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reportfill.check import check_document
+from reportfill.fill import fill
+from reportfill.findings import ReportfillError
+from reportfill.formats import APPLICANTS, FORMAT_2021
+from reportfill.inputs import load_input
+from reportfill.rules import derive
+
+APPLICATIONS = FORMAT_2021.table["applications"]
+OUTCOME_ROWS = APPLICATIONS.row_keys[APPLICATIONS.row_keys.index("disclosed"): APPLICATIONS.row_keys.index("total")]
+text = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\\\""), min_size=1, max_size=40)
+count = st.integers(0, 5000)
+
+
+@st.composite
+def reports(draw):
+    """Values that reconcile: per column, from_last_year ≤ outcomes + to_next_year."""
+    rows: dict[str, list[int]] = {r: [] for r in APPLICATIONS.row_keys if r != "total"}
+    for _ in APPLICANTS:
+        outcomes = {r: draw(st.integers(0, 50)) for r in OUTCOME_ROWS}
+        carried = draw(st.integers(0, 50))
+        handled = sum(outcomes.values()) + carried
+        from_last = draw(st.integers(0, handled))
+        for r, n in outcomes.items():
+            rows[r].append(n)
+        rows["to_next_year"].append(carried)
+        rows["from_last_year"].append(from_last)
+        rows["received"].append(handled - from_last)
+    return {
+        "agency": draw(text.filter(lambda s: s.strip())),
+        "other": draw(text.filter(lambda s: s.strip())),
+        "fees": draw(st.decimals(0, 10**6, places=draw(st.integers(0, 6)), allow_nan=False, allow_infinity=False)),
+        "counts": [draw(count) for _ in range(9)],
+        "appeals": [[draw(count) for _ in range(4)] for _ in range(3)],
+        "rows": rows,
+    }
+
+
+def toml(r) -> str:
+    """Write a report as TOML, in the layout INPUT.md gives."""
+    c = r["counts"]
+    lines = [
+        f'agency = "{r["agency"]}"', "year = 2022",
+        "[overview]", 'text = "概况"',
+        "[proactive]",
+        f"regulations = [{c[0]}, {c[1]}, {c[2]}]",
+        f"normative_documents = [{c[3]}, {c[4]}, {c[5]}]",
+        f"licenses = {c[6]}", f"penalties = {c[7]}", f"coercive_measures = {c[8]}",
+        f"fees = {format(r['fees'], 'f')}",
+        "[appeals]",
+        *(f"{g} = {v}" for g, v in zip(("reconsideration", "lawsuit_direct", "lawsuit_after_reconsideration"), r["appeals"])),
+        "[problems]", 'text = "问题"',
+        "[other]", f'text = "{r["other"]}"',
+    ]
+    groups: dict[str, list[str]] = {}
+    for row, numbers in r["rows"].items():
+        group, _, leaf = row.rpartition(".")
+        groups.setdefault(group, []).append(f"{leaf or row} = {numbers}")
+    for group, entries in groups.items():
+        lines.append(f"[applications{'.' + group if group else ''}]")
+        lines.extend(entries)
+    return "\n".join(lines) + "\n"
+
+
+SETTINGS = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@SETTINGS
+@given(report=reports())
+def test_any_valid_report_fills_and_reads_back_exactly(report, tmp_path):
+    source = tmp_path / "r.toml"
+    source.write_text(toml(report), encoding="utf-8")
+    filled = fill(source, output=tmp_path / "r.docx")
+    result = check_document(filled.output)
+    assert [f for f in result.findings if f.severity == "error"] == []
+    expected = derive(FORMAT_2021, load_input(source).values)
+    assert result.values == expected
+    assert result.values[("proactive", "fees", "amount")] == Decimal(format(report["fees"], "f"))
+
+
+BREAKS = {
+    "negative count": lambda r: r["rows"]["disclosed"].__setitem__(0, -1),
+    "R1 broken": lambda r: r["rows"]["received"].__setitem__(2, r["rows"]["received"][2] + 1),
+    "row too short": lambda r: r["rows"]["disclosed"].pop(),
+    "stated total wrong": lambda r: r["rows"]["disclosed"].append(sum(r["rows"]["disclosed"]) + 1),
+    "appeal total wrong": lambda r: r["appeals"][1].append(sum(r["appeals"][1]) + 2),
+    "negative fee": lambda r: r.__setitem__("fees", -r["fees"] - 1),
+}
+
+
+@SETTINGS
+@given(report=reports(), how=st.sampled_from(sorted(BREAKS)))
+def test_any_broken_report_is_refused(report, how, tmp_path):
+    BREAKS[how](report)
+    source = tmp_path / "r.toml"
+    source.write_text(toml(report), encoding="utf-8")
+    with pytest.raises(ReportfillError):
+        fill(source, output=tmp_path / "r.docx")
+    assert not (tmp_path / "r.docx").exists()

@@ -1,0 +1,76 @@
+"""The render shortcuts (compile once, patch once, skip the no-op listing pass, write the
+package in one pass) change how fast a report is made, never its bytes: every render is
+compared with plain docxtpl doing all the work, saved and re-packed."""
+
+from __future__ import annotations
+
+import io
+import sys
+
+import jinja2
+import pytest
+from docxtpl import DocxTemplate
+
+from conftest import REPO, SEED
+from reportfill import render as R
+from reportfill.docx_write import _saved_and_repacked, deterministic_zip, package_bytes
+from reportfill.inputs import load_input
+
+sys.path.insert(0, str(REPO / "bench"))
+from variants import variant  # noqa: E402
+
+
+def plain_docxtpl(report) -> bytes:
+    """What render() did before the shortcuts: a fresh template and environment."""
+    document = DocxTemplate(str(R.default_template(report.fmt)))
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, finalize=R._literal)
+    document.render(R.context(report), jinja_env=env, autoescape=True)
+    props = document.docx.core_properties
+    props.title = report.title
+    props.subject = f"{report.agency}{report.year}年度"
+    props.language = "zh-CN"
+    out = io.BytesIO()
+    document.save(out)
+    return deterministic_zip(out.getvalue())
+
+
+SEED_TEXT = SEED.read_text(encoding="utf-8")
+CASES = {
+    "seed": SEED_TEXT,
+    "variant": variant(3),
+    "another variant": variant(4),
+    "a tab in a title": SEED_TEXT.replace('title = "及时主动公开"', 'title = "及时\\t主动公开"'),
+    "markup characters": SEED_TEXT.replace('title = "及时主动公开"', 'title = "<及时> & {{主动}} {% 公开 %}"'),
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_render_gives_plain_docxtpl_bytes_first_time_and_from_cache(name, write_input):
+    report = load_input(write_input(CASES[name]))
+    expected = plain_docxtpl(report)
+    assert R.render(report) == expected
+    assert R.render(report) == expected  # the second time from the compiled template
+
+
+def test_one_pass_package_equals_save_and_repack():
+    report = load_input(SEED)
+    document = R._Template(str(R.default_template(report.fmt)))
+    document.render(R.context(report), jinja_env=R.environment(), autoescape=True)
+    assert package_bytes(document.docx) == _saved_and_repacked(document.docx)
+
+
+def test_the_environment_stays_strict_and_compiles_each_source_once():
+    env = R.environment()
+    assert env.autoescape is True and env.undefined is jinja2.StrictUndefined
+    template = env.from_string("<w:t>{{ x }}</w:t>")
+    assert env.from_string("<w:t>{{ x }}</w:t>") is template
+    assert template.render(x="a&b") == "<w:t>a&amp;b</w:t>"
+    with pytest.raises(TypeError):
+        template.render(x=None)
+    with pytest.raises(jinja2.UndefinedError):
+        template.render()
+    env.autoescape = False  # docxtpl may set it: a template compiled otherwise is not reused
+    try:
+        assert env.from_string("<w:t>{{ x }}</w:t>") is not template
+    finally:
+        env.autoescape = True
