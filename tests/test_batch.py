@@ -52,7 +52,7 @@ def test_a_folder_is_filled_past_a_bad_input(folder, tmp_path):
     assert "input-0002-broken.toml，第1行" in lines[broken + 1]
     assert f"成功  {folder / 'input-0000.toml'} → {out / (TITLE.format(agency(0)) + '.docx')}" in lines
     assert lines[-1] == "共 6 个：成功 5 个，失败 1 个。"
-    assert not list(out.glob(".*"))  # no staged file left behind
+    assert not list(out.glob(".*"))  # no staged file or staging folder left behind
 
 
 def test_all_good_exits_0_and_several_files_can_be_named(tmp_path):
@@ -62,23 +62,29 @@ def test_all_good_exits_0_and_several_files_can_be_named(tmp_path):
     assert result.stdout.splitlines()[-1] == "共 3 个：成功 3 个，失败 0 个。"
 
 
-def test_a_rejected_report_exits_1(tmp_path):
-    """A template whose cell no longer holds its placeholder renders a number that does
-    not read back: the report is rejected (1), not a bad input (2)."""
+def tampered_template(tmp_path, cell: str) -> Path:
+    """The project's template with one table cell holding a fixed 7 instead of its value."""
     from reportfill.formats import FORMAT_2021
     from reportfill.render import default_template
 
     template = tmp_path / "tampered.docx"
+    placeholder = f"{{{{ cells['{cell}'] }}}}".encode()
     buffer = io.BytesIO()
     with zipfile.ZipFile(default_template(FORMAT_2021)) as src, zipfile.ZipFile(buffer, "w") as dst:
         for info in src.infolist():
             data = src.read(info)
             if info.filename == "word/document.xml":
-                placeholder = b"{{ cells['proactive:regulations:issued'] }}"
                 assert placeholder in data
                 data = data.replace(placeholder, b"7", 1)
             dst.writestr(info, data)
     template.write_bytes(buffer.getvalue())
+    return template
+
+
+def test_a_rejected_report_exits_1(tmp_path):
+    """A template whose cell no longer holds its placeholder renders a number that does
+    not read back: the report is rejected (1), not a bad input (2)."""
+    template = tampered_template(tmp_path, "proactive:regulations:issued")
     paths = write_variants(tmp_path / "in", 2)
     result = run("fill", *paths, "--out-dir", tmp_path / "out", "--template", template)
     assert result.exit_code == 1, result.output
@@ -119,6 +125,26 @@ def test_an_empty_folder_and_a_missing_file_are_reported(tmp_path):
     assert "文件夹中没有 .toml 文件" in result.stdout
     assert "文件不存在" in result.stdout
     assert result.stdout.splitlines()[-1] == "共 3 个：成功 1 个，失败 2 个。"
+
+
+def test_nothing_is_left_when_every_input_fails(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("a", "b"):
+        (inputs / f"{name}.toml").write_text("year = 2021\n", encoding="utf-8")
+    out = tmp_path / "new" / "out"
+    result = run("fill", inputs, "--out-dir", out)
+    assert result.exit_code == 2, result.output
+    assert result.stdout.splitlines()[-1] == "共 2 个：成功 0 个，失败 2 个。"
+    assert not out.exists()  # created for the run, removed again: nothing was written
+
+
+def test_an_output_folder_that_cannot_be_made_is_refused(folder, tmp_path):
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file", encoding="utf-8")
+    result = run("fill", folder, "--out-dir", blocked / "reports")
+    assert result.exit_code == 2
+    assert "无法在输出文件夹中写入" in result.stderr and str(blocked / "reports") in result.stderr
 
 
 def test_output_option_is_refused_for_a_folder(folder, tmp_path):
@@ -171,23 +197,6 @@ def test_exit_code_precedence():
 
 # ------------------------------------------------------------------ check
 
-def tampered_template(tmp_path) -> Path:
-    """The project's template with one table cell holding a fixed 7 instead of its value."""
-    from reportfill.formats import FORMAT_2021
-    from reportfill.render import default_template
-
-    template = tmp_path / "tampered.docx"
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(default_template(FORMAT_2021)) as src, zipfile.ZipFile(buffer, "w") as dst:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename == "word/document.xml":
-                data = data.replace(b"{{ cells['applications:received:natural_person'] }}", b"7", 1)
-            dst.writestr(info, data)
-    template.write_bytes(buffer.getvalue())
-    return template
-
-
 @pytest.fixture
 def reports(tmp_path) -> Path:
     """A folder of four filled reports, one with a wrong number, one that is not a
@@ -198,7 +207,7 @@ def reports(tmp_path) -> Path:
     folder = tmp_path / "reports"
     fill_many(write_variants(tmp_path / "in", 4), out_dir=folder, jobs=2)
     wrong = load_input(write_variants(tmp_path / "in", 1, start=20)[0])
-    (folder / "wrong.docx").write_bytes(render(wrong, tampered_template(tmp_path)))
+    (folder / "wrong.docx").write_bytes(render(wrong, tampered_template(tmp_path, "applications:received:natural_person")))
     (folder / "broken.docx").write_bytes(b"this is not a zip file")
     (folder / "~$lock.docx").write_bytes(b"\x00" * 162)
     (folder / "notes.txt").write_text("not a report", encoding="utf-8")

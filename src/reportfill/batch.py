@@ -8,25 +8,29 @@ from :func:`check_many` -- in the order the files were given: one bad file never
 the rest. Nothing here prints; the command line shows the answers.
 
 Outputs are named by title, so two inputs with the same title would write the same file.
-Workers therefore only *stage* their output (a synced temporary file beside the target);
-this process puts staged files in place in input order, and a second input claiming a
-name already written in this run fails with the name of the first -- nothing is silently
-overwritten. What a batch writes is byte-for-byte what ``reportfill fill`` writes for
-each input alone.
+Workers therefore only *stage* their output (a synced file in a hidden folder of this
+run inside the output folder); this process puts staged files in place in input order,
+and a second input claiming a name already written in this run fails with the name of
+the first -- nothing is silently overwritten. The hidden folder goes when the run ends,
+interrupted or not. What a batch writes is byte-for-byte what ``reportfill fill``
+writes for each input alone.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from .findings import Finding, ReportfillError, ReportRejected
+from .findings import Finding, Problem, ReportfillError, ReportRejected
 
 Status = Literal["ok", "rejected", "bad"]
 # "rejected": the report breaks a rule (exit code 1); "bad": the input or file cannot be
@@ -125,7 +129,7 @@ def _run(function: Callable, tasks: Sequence, jobs: int | None, failed: Callable
         for task in tasks[done:]:
             yield failed(task, "处理进程意外退出（可能是内存不足）；请单独处理这个文件")
     except BaseException:  # interrupted, or the caller stopped early: drop what is queued
-        pool.shutdown(wait=False, cancel_futures=True)
+        pool.shutdown(wait=True, cancel_futures=True)  # and let what runs finish or die
         raise
     pool.shutdown()
 
@@ -144,19 +148,19 @@ class _Staged:
     warnings: tuple[Finding, ...]
 
 
-def _fill_one(task: tuple[Path, Path, Path | None]) -> _Staged | Outcome:
+def _fill_one(task: tuple[Path, Path, Path | None, Path]) -> _Staged | Outcome:
     from .docx_write import stage
     from .fill import confirm, default_output
     from .inputs import load_input
     from .render import render
 
-    source, out_dir, template = task
+    source, out_dir, template, staging = task
     try:
         report = load_input(source)
         data = render(report, template)
         warnings = confirm(report, data)
         target = default_output(report, out_dir)
-        return _Staged(source, target, stage(target, data), tuple(warnings))
+        return _Staged(source, target, stage(target, data, staging), tuple(warnings))
     except ReportfillError as exc:
         return Outcome(source, "bad", reasons=tuple(map(str, exc.problems)))
     except ReportRejected as exc:
@@ -183,27 +187,56 @@ def fill_many(
     :func:`reportfill.fill.fill` does for one.
 
     Returns one :class:`Outcome` per input, in order; ``progress`` is called with each as
-    it is settled."""
+    it is settled. Raises :class:`ReportfillError` if ``out_dir`` cannot be written at all."""
     from .docx_write import commit
 
+    out_dir = Path(out_dir)
+    template = Path(template) if template else None
     entries = expand(sources, ".toml")
-    tasks = [(p, Path(out_dir), Path(template) if template else None) for p in entries if isinstance(p, Path)]
-    results = _run(_fill_one, tasks, jobs, lambda task, why: Outcome(task[0], "bad", reasons=(f"{task[0]}：{why}",)))
+    sources = [p for p in entries if isinstance(p, Path)]
     claimed: dict[str, Path] = {}
     outcomes: list[Outcome] = []
-    try:
-        for entry in entries:
-            result = entry if isinstance(entry, Outcome) else next(results)
-            if isinstance(result, _Staged):
-                result = _settle(result, claimed, commit)
-            outcomes.append(result)
-            if progress:
-                progress(result)
-        for _ in results:  # there are none left; this lets the pool shut down and wait
-            pass
-    finally:
-        results.close()
+    with _staging(out_dir, needed=bool(sources)) as staging:
+        tasks = [(p, out_dir, template, staging) for p in sources]
+        results = _run(_fill_one, tasks, jobs, lambda task, why: Outcome(task[0], "bad", reasons=(f"{task[0]}：{why}",)))
+        try:
+            for entry in entries:
+                result = entry if isinstance(entry, Outcome) else next(results)
+                if isinstance(result, _Staged):
+                    result = _settle(result, claimed, commit)
+                outcomes.append(result)
+                if progress:
+                    progress(result)
+            for _ in results:  # there are none left; this lets the pool shut down and wait
+                pass
+        finally:
+            results.close()
     return outcomes
+
+
+@contextmanager
+def _staging(out_dir: Path, needed: bool) -> Iterator[Path | None]:
+    """A hidden folder of this run inside ``out_dir`` for the workers' staged files,
+    removed afterwards with whatever was not put in place. ``out_dir`` is created if
+    needed, and removed again if it was created and nothing was written into it."""
+    if not needed:
+        yield None
+        return
+    created = not out_dir.exists()
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix=".reportfill-", dir=out_dir))
+    except OSError as exc:
+        raise ReportfillError(Problem(str(out_dir), f"无法在输出文件夹中写入（{exc.strerror}）；请换一个文件夹或检查权限")) from None
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        if created:
+            try:
+                out_dir.rmdir()  # only if empty
+            except OSError:
+                pass
 
 
 def _settle(staged: _Staged, claimed: dict[str, Path], commit) -> Outcome:

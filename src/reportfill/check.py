@@ -159,8 +159,8 @@ def _headings(fmt: Format, text: list[str]) -> tuple[list[str], dict[str, int]]:
 
 def _title(fmt: Format, before_headings: list[str]) -> str:
     """The paragraph naming the report, joined with the line before it when the title
-    was broken over two paragraphs."""
-    lines = [" ".join(t.split()) for t in before_headings if t.strip()]
+    was broken over two paragraphs. A line break inside a CJK title joins without a space."""
+    lines = [" ".join(t.replace("\n", "").split()) for t in before_headings if t.strip()]
     suffix = normalize(fmt.title_suffix)
     for i, line in enumerate(lines):
         if "年度报告" not in normalize(line):

@@ -31,14 +31,15 @@ def _fail(problems, code: int):
 @click.option("--template", type=click.Path(dir_okay=False, path_type=Path),
               help="用自己在 Word 中改过样式的模板副本来填写。")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="同时处理的进程数。默认：CPU 核数。")
-def fill_command(inputs, output, out_dir, template, jobs):
+@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 导出 PDF，放在每个 DOCX 旁边。")
+def fill_command(inputs, output, out_dir, template, jobs, pdf):
     """把 TOML 输入填写成年度报告 DOCX，并重新打开核对所有合计。
 
-    可以给多个输入文件或一个文件夹（其中所有 *.toml），结果写入 --out-dir。"""
+    可以给多个输入文件或文件夹（其中所有 *.toml），结果写入 --out-dir。"""
     if output and (len(inputs) > 1 or inputs[0].is_dir()):
         raise click.UsageError("-o/--output 只能用于一个输入文件；给多个输入或一个文件夹时请用 --out-dir")
     if len(inputs) > 1 or inputs[0].is_dir():
-        _fill_batch(inputs, out_dir, template, jobs)
+        _fill_batch(inputs, out_dir, template, jobs, pdf)
         return
 
     from .fill import fill
@@ -53,21 +54,47 @@ def fill_command(inputs, output, out_dir, template, jobs):
     for warning in filled.warnings:
         click.echo(f"提示（{warning.rule}）：{warning.message}")
     click.echo(f"已生成：{filled.output}")
+    if pdf:
+        raise SystemExit(_export_pdfs([filled.output]))
 
 
-def _fill_batch(inputs, out_dir, template, jobs):
+def _export_pdfs(docx_paths) -> int:
+    """PDFs of the written reports, all in one LibreOffice run; 2 when that fails (the
+    DOCX files stay written), else 0."""
+    from .findings import ReportfillError
+    from .office import convert
+
+    if not docx_paths:
+        return 0
+    try:
+        for written in convert(docx_paths, "pdf"):
+            click.echo(f"已生成：{written}")
+    except ReportfillError as exc:
+        for problem in exc.problems:
+            click.echo(f"错误：{problem}", err=True)
+        click.echo("DOCX 已生成，只是没有导出 PDF。", err=True)
+        return 2
+    return 0
+
+
+def _fill_batch(inputs, out_dir, template, jobs, pdf):
     """Several inputs or folders: one line per input, a count, and the exit code of the
     worst outcome (2 bad input, 1 rejected report, 0 all written)."""
     from .batch import exit_code, expand, fill_many
+    from .findings import ReportfillError
 
     entries = expand(inputs, ".toml")
-    outcomes = _run_with_progress(len(entries), lambda progress: fill_many(
-        entries, out_dir=out_dir, template=template, jobs=jobs, progress=progress), "填写")
+    try:
+        outcomes = _run_with_progress(len(entries), lambda progress: fill_many(
+            entries, out_dir=out_dir, template=template, jobs=jobs, progress=progress), "填写")
+    except ReportfillError as exc:
+        _fail(exc.problems, 2)
     for outcome in outcomes:
         _print_outcome(outcome)
     failed = sum(not o.ok for o in outcomes)
     click.echo(f"共 {len(outcomes)} 个：成功 {len(outcomes) - failed} 个，失败 {failed} 个。")
-    raise SystemExit(exit_code(outcomes))
+    exported = _export_pdfs([o.output for o in outcomes if o.ok]) if pdf else 0
+    raise SystemExit(max(exit_code(outcomes), exported))
 
 
 def _run_with_progress(count: int, run, label: str):

@@ -85,10 +85,11 @@ def write_atomic(path: Path, data: bytes) -> None:
     commit(stage(path, data), path)
 
 
-def stage(path: Path, data: bytes) -> Path:
+def stage(path: Path, data: bytes, folder: Path | None = None) -> Path:
     """The first half of :func:`write_atomic`: write ``data``, synced to disk, to a hidden
-    temporary file beside ``path`` and return its name. :func:`commit` puts it in place;
-    a caller that decides against it unlinks it."""
+    temporary file beside ``path`` (or in ``folder``, which must be on the same file
+    system) and return its name. :func:`commit` puts it in place; a caller that decides
+    against it unlinks it."""
     path = Path(path)
     if path.is_dir():
         raise ReportfillError(Problem(str(path), "输出路径是一个文件夹；请给出 .docx 文件名，例如 -o 报告.docx"))
@@ -97,7 +98,7 @@ def stage(path: Path, data: bytes) -> Path:
     except OSError as exc:
         raise ReportfillError(Problem(str(path.parent), f"无法创建输出文件夹（{exc.strerror}）")) from None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:40]}.", suffix=".part", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem[:40]}.", suffix=".part", dir=folder or path.parent)
     except OSError as exc:
         raise ReportfillError(Problem(str(path.parent), f"输出文件夹不可写（{exc.strerror}）；请换一个文件夹或检查权限")) from None
     try:

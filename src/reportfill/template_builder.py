@@ -260,6 +260,36 @@ def _table(document, table: Table) -> None:
             para.text = "{{ cells['%s'] }}" % placeholder(table.key, p.cell.row, p.cell.col)
 
 
+def _trim(document) -> None:
+    """Keep only the styles the template uses and those they build on, and drop Word
+    2010's stylesWithEffects copy. The default template's 166 styles outweigh the report
+    ten to one, and every fill parses and writes them; a user restyling the template in
+    Word still has all built-in styles, which Word supplies itself."""
+    part = document.part
+    for rid, rel in list(part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            del part.rels[rid]
+    styles = document.styles.element
+    used = {el.get(qn("w:val")) for xml in [part.element] + [f.part.element for s in document.sections
+                                                              for f in (s.footer, s.even_page_footer)]
+            for tag in ("w:pStyle", "w:rStyle", "w:tblStyle") for el in xml.iter(qn(tag))}
+    by_id = {st.get(qn("w:styleId")): st for st in styles.findall(qn("w:style"))}
+    used |= {sid for sid, st in by_id.items() if st.get(qn("w:default")) == "1"}
+    pending = list(used)
+    while pending:
+        style = by_id.get(pending.pop())
+        for link in ("w:basedOn", "w:next", "w:link") if style is not None else ():
+            target = style.find(qn(link))
+            if target is not None and target.get(qn("w:val")) not in used:
+                used.add(target.get(qn("w:val")))
+                pending.append(target.get(qn("w:val")))
+    for sid, style in by_id.items():
+        if sid not in used:
+            styles.remove(style)
+    for latent in styles.findall(qn("w:latentStyles")):
+        styles.remove(latent)
+
+
 def build(fmt: Format) -> bytes:
     """The template of ``fmt`` as DOCX bytes (deterministic)."""
     document = docx.Document()
@@ -285,6 +315,7 @@ def build(fmt: Format) -> bytes:
             _table(document, tables[index])
         else:
             _prose(document, section.key)
+    _trim(document)
     props = document.core_properties
     props.author = "reportfill"
     props.last_modified_by = "reportfill"
