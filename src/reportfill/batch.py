@@ -195,22 +195,14 @@ def fill_many(
     entries = expand(sources, ".toml")
     sources = [p for p in entries if isinstance(p, Path)]
     claimed: dict[str, Path] = {}
-    outcomes: list[Outcome] = []
     with _staging(out_dir, needed=bool(sources)) as staging:
         tasks = [(p, out_dir, template, staging) for p in sources]
         results = _run(_fill_one, tasks, jobs, lambda task, why: Outcome(task[0], "bad", reasons=(f"{task[0]}：{why}",)))
-        try:
-            for entry in entries:
-                result = entry if isinstance(entry, Outcome) else next(results)
-                if isinstance(result, _Staged):
-                    result = _settle(result, claimed, commit)
-                outcomes.append(result)
-                if progress:
-                    progress(result)
-            for _ in results:  # there are none left; this lets the pool shut down and wait
-                pass
-        finally:
-            results.close()
+        outcomes = _in_order(
+            entries, results, progress,
+            ready=lambda entry: entry if isinstance(entry, Outcome) else None,
+            settle=lambda result: _settle(result, claimed, commit) if isinstance(result, _Staged) else result,
+        )
     return outcomes
 
 
@@ -286,19 +278,34 @@ def check_many(
     cannot be made for any file."""
     from .check import Unreadable, check_document
 
-    prior = check_document(previous) if previous is not None else None
+    try:
+        prior = check_document(previous) if previous is not None else None
+    except ReportfillError as exc:
+        raise ReportfillError([Problem(p.where, f"上一年度的报告无法读取：{p.message}") for p in exc.problems]) from None
     entries = expand(paths, ".docx")
     tasks = [(p, prior) for p in entries if isinstance(p, Path)]
     results = _run(_check_one, tasks, jobs, lambda task, why: Unreadable(str(task[0]), (why,)))
-    found = []
+    return _in_order(
+        entries, results, progress,
+        ready=lambda entry: Unreadable(str(entry.source), entry.reasons) if isinstance(entry, Outcome) else None,
+    )
+
+
+def _in_order(entries, results, progress, *, ready, settle=lambda result: result) -> list:
+    """One result per entry, in input order: ``ready(entry)`` where the entry was decided
+    before any work (a missing file), else the pool's next result, ``settle``-d. The pool
+    is drained and shut down whatever happens, so no worker outlives the call."""
+    out = []
     try:
         for entry in entries:
-            result = Unreadable(str(entry.source), entry.reasons) if isinstance(entry, Outcome) else next(results)
-            found.append(result)
+            result = ready(entry)
+            if result is None:
+                result = settle(next(results))
+            out.append(result)
             if progress:
                 progress(result)
         for _ in results:  # there are none left; this lets the pool shut down and wait
             pass
     finally:
         results.close()
-    return found
+    return out

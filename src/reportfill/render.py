@@ -44,8 +44,6 @@ class _CompilingOnce(jinja2.Environment):
     environment's settings, which docxtpl may change (it sets ``autoescape``), so both are
     the key. Rendering the same template many times -- a batch -- then compiles it once."""
 
-    _LIMIT = 64  # distinct sources kept: a few templates' parts
-
     def __init__(self, **options):
         super().__init__(**options)
         self._compiled: dict[tuple, jinja2.Template] = {}
@@ -53,14 +51,19 @@ class _CompilingOnce(jinja2.Environment):
     def from_string(self, source, globals=None, template_class=None):
         if globals is not None or template_class is not None or not isinstance(source, str):
             return super().from_string(source, globals, template_class)
-        key = (source, self.autoescape)
-        template = self._compiled.get(key)
-        if template is None:
-            template = super().from_string(source)
-            if len(self._compiled) >= self._LIMIT:
-                self._compiled.pop(next(iter(self._compiled)))
-            self._compiled[key] = template
-        return template
+        return _remember(self._compiled, (source, self.autoescape),
+                         lambda: jinja2.Environment.from_string(self, source))
+
+
+def _remember(cache: dict, key, make):
+    """``cache[key]``, made on first use; a few templates' parts are kept, oldest out first."""
+    value = cache.get(key)
+    if value is None:
+        value = make()
+        if len(cache) >= 64:
+            cache.pop(next(iter(cache)))
+        cache[key] = value
+    return value
 
 
 @lru_cache(maxsize=1)
@@ -79,16 +82,9 @@ class _Template(DocxTemplate):
     inside ``w:t`` into Word structure, only visits the paragraphs holding one."""
 
     _patched: dict[str, str] = {}
-    _LIMIT = 64
 
     def patch_xml(self, src_xml):
-        patched = self._patched.get(src_xml)
-        if patched is None:
-            patched = super().patch_xml(src_xml)
-            if len(self._patched) >= self._LIMIT:
-                self._patched.pop(next(iter(self._patched)))
-            self._patched[src_xml] = patched
-        return patched
+        return _remember(self._patched, src_xml, lambda: DocxTemplate.patch_xml(self, src_xml))
 
     def resolve_listing(self, xml):
         # docxtpl's pass rewrites each paragraph on its own and returns a paragraph
