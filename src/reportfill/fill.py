@@ -25,9 +25,14 @@ class Filled:
     warnings: list[Finding]
 
 
+def safe_file_name(text: str) -> str:
+    """``text`` with the characters Windows forbids in file names replaced."""
+    return UNSAFE_IN_FILE_NAMES.sub("_", text)
+
+
 def default_output(report: Report, out_dir: Path) -> Path:
-    """``{out_dir}/{title}.docx``, with characters Windows forbids in names replaced."""
-    return Path(out_dir) / f"{UNSAFE_IN_FILE_NAMES.sub('_', report.title)}.docx"
+    """``{out_dir}/{title}.docx``."""
+    return Path(out_dir) / f"{safe_file_name(report.title)}.docx"
 
 
 def confirm(report: Report, data: bytes) -> list[Finding]:

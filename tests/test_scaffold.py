@@ -1,0 +1,75 @@
+"""``reportfill new``: a complete input, labelled from the format, that loads once written."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from click.testing import CliRunner
+
+from reportfill.cli import main
+from reportfill.findings import ReportfillError
+from reportfill.formats import FORMAT_2021
+from reportfill.inputs import load_input
+from reportfill.scaffold import scaffold
+
+EMPTY_TEXT = 'text = """\n\n"""'
+
+
+def written(text: str) -> str:
+    """The scaffold with a sentence in every empty text, as a clerk would leave it."""
+    parts = text.split(EMPTY_TEXT)
+    return "".join(part + (f'text = "第{i}段。"' if i < len(parts) - 1 else "") for i, part in enumerate(parts))
+
+
+def test_a_written_scaffold_loads_with_every_number_zero(tmp_path):
+    source = tmp_path / "new.toml"
+    source.write_text(written(scaffold('某市"统计"局', 2023)), encoding="utf-8")
+    report = load_input(source)
+    assert report.agency == '某市"统计"局' and report.year == 2023
+    assert [i.title for i in report.prose["problems"].items] == ["存在问题", "改进情况"]
+    expected = {(t.key, p.cell.row, p.cell.col) for t in FORMAT_2021.tables for p in t.slots} - FORMAT_2021.derived
+    assert set(report.values) == expected
+    assert set(report.values.values()) == {0}
+
+
+def test_an_unwritten_scaffold_says_what_is_missing(tmp_path):
+    source = tmp_path / "new.toml"
+    source.write_text(scaffold("某局", 2023), encoding="utf-8")
+    with pytest.raises(ReportfillError) as refused:
+        load_input(source)
+    missing = {p.where.rsplit("，", 1)[-1] for p in refused.value.problems}
+    assert missing == {"overview", "other", "problems.items[0].text", "problems.items[1].text"}
+
+
+def test_every_row_is_commented_with_its_official_label():
+    text = scaffold("某局", 2023)
+    for table in FORMAT_2021.tables:
+        for row in table.row_keys:
+            if row != "total":
+                label = (table.row_labels(row) or (table.cell_name(row, table.row_slots(row)[0].cell.col)[1],))[-1]
+                assert label.split(" · ")[0] in text, label
+    assert "[applications.withheld] # （三）不予公开" in text
+
+
+@pytest.mark.parametrize("year", [2020, datetime.date.today().year + 1])
+def test_years_that_cannot_be_filled_are_refused(year):
+    with pytest.raises(ReportfillError):
+        scaffold("某局", year)
+
+
+def test_new_command_writes_and_never_overwrites_by_accident(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    first = runner.invoke(main, ["new", "温县教育局", "2023"])
+    assert first.exit_code == 0, first.output
+    target = tmp_path / "inputs" / "温县教育局-2023.toml"
+    target.write_text("edited", encoding="utf-8")
+    again = runner.invoke(main, ["new", "温县教育局", "2023"])
+    assert again.exit_code == 2 and "--force" in again.stderr
+    assert target.read_text(encoding="utf-8") == "edited"
+    forced = runner.invoke(main, ["new", "温县教育局", "2023", "--force"])
+    assert forced.exit_code == 0
+    assert target.read_text(encoding="utf-8").startswith("# 温县教育局2023年")
+    assert runner.invoke(main, ["new", "温县教育局", "2019", "-o", "old.toml"]).exit_code == 2
+    assert not (tmp_path / "old.toml").exists()
