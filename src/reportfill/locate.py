@@ -192,6 +192,7 @@ class TableMatch:
     cells: dict[tuple[str, str], GridCell]
     rows: dict[str, int]  # row key -> grid row
     quality: float  # sum over located slots of how well their labels matched
+    headers: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)  # amount slots' labels above
 
     @property
     def found(self) -> bool:
@@ -270,7 +271,9 @@ def _match_table(table: Table, reader: _Reader) -> TableMatch:
             for slot, (cell, score) in found.items():
                 cells[slot] = cell
                 quality += score
-    return TableMatch(table, reader.elements, cells, located_rows, quality)
+    headers = {slot: reader.above(cell.row, cell.col) for slot, cell in cells.items()
+               if table.slot[slot].cell.kind == "amount"}
+    return TableMatch(table, reader.elements, cells, located_rows, quality, headers)
 
 
 def _match_rows(table: Table, reader: _Reader) -> dict[str, tuple[int, int, float]]:
@@ -444,7 +447,27 @@ def read_values(located: Located) -> tuple[Values, list[Finding]]:
             else:
                 values[(table.key, row, col)] = value
         findings += _unreadable(fmt, table, unreadable)
+        findings += _units(table, match)
     return values, findings
+
+
+_UNIT = re.compile(r"单位[:：]\s*([^,，;；)）]+)")
+
+
+def _units(table: Table, match: TableMatch) -> list[Finding]:
+    """An amount whose header states another unit than the format's (元 for 万元, a
+    real and costly slip: the number is then ten thousand times too large)."""
+    findings = []
+    for (row, col), labels in match.headers.items():
+        official = _UNIT.search(normalize(" ".join(table.column_labels(row, col))))
+        stated = next((m for label in labels if (m := _UNIT.search(label))), None)
+        if official and stated and stated.group(1) != official.group(1):
+            row_name, col_name = table.cell_name(row, col)
+            findings.append(Finding(
+                "R5", "error", table.name, row_name, col_name, official.group(1), stated.group(1),
+                f"{table.name} {row_name} · {col_name}：表头的单位写成了“{stated.group(1)}”，规定为“{official.group(1)}”；"
+                f"请把金额换算为{official.group(1)}并改正表头"))
+    return findings
 
 
 def _missing(table: Table, match: TableMatch) -> list[Finding]:

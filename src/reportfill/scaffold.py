@@ -45,7 +45,7 @@ def scaffold(agency: str, year: int, *, today: datetime.date | None = None) -> s
     doc.add("year", year)
     doc["year"].comment("报告年度")
     doc.add(tomlkit.comment('title = "…"      # 可选；默认为 机关名称+年度+“年政府信息公开工作年度报告”'))
-    doc.add(tomlkit.comment('preface = """…"""  # 可选：“一、总体情况”之前的导语'))
+    doc.add(tomlkit.comment(f'preface = """…"""  # 可选：“{fmt.sections[0].heading}”之前的导语'))
     doc.add(tomlkit.nl())
     for section in fmt.sections:
         if section.key in PROSE_KEYS:
