@@ -285,3 +285,13 @@ def wps_style(package: Package) -> None:
                 piece.find(q("t")).text = text[i:i + 2]
                 at += 1
                 parent.insert(at, piece)
+
+
+def official_report(fmt, year: int, *, wps: bool = False):
+    """A clean report in the official layout with numbers that reconcile, as Word (or,
+    with ``wps``, as WPS) writes it; returns the package and the values it holds."""
+    values = reconciling_values(fmt, seed=year)
+    package = Package(build_report(fmt, values, year))
+    if wps:
+        wps_style(package)
+    return package, values

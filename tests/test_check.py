@@ -17,7 +17,7 @@ from lxml import etree
 
 from conftest import SEED, SHARED
 from docx_fixtures import (
-    PARAGRAPH_BREAK, Package, add_empty_column, build_report, empty_row_like, is_continuation, q,
+    PARAGRAPH_BREAK, Package, add_empty_column, build_report, empty_row_like, is_continuation, official_report, q,
     reconciling_values, set_text, shift_right, slot_cells, split_table, wps_style, wrap,
 )
 from reportfill.check import check_document
@@ -48,10 +48,7 @@ def assert_values(result, fmt, expected):
 @pytest.mark.parametrize("fmt, year", [(FORMAT_2021, 2021), (FORMAT_2021, 2023), (FORMAT_2019, 2019), (FORMAT_2019, 2020)])
 @pytest.mark.parametrize("wps", [False, True], ids=["word", "wps"])
 def test_a_clean_report_reads_back_and_passes(fmt, year, wps):
-    values = reconciling_values(fmt, seed=year)
-    package = Package(build_report(fmt, values, year))
-    if wps:
-        wps_style(package)
+    package, values = official_report(fmt, year, wps=wps)
     result = check_document(package.to_bytes(), name="r.docx")
     assert result.findings == []
     assert result.ok and result.format == fmt.id and result.year == year

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from docx_fixtures import Package, build_report, reconciling_values, split_table, wps_style
+from docx_fixtures import Package, build_report, official_report, reconciling_values, split_table
 from reportfill.formats import FORMAT_2019, FORMAT_2021
 from reportfill.spec import Label
 from reportfill.table_grid import MAX_COLUMNS, expand
@@ -146,10 +146,7 @@ def assert_reads_as_the_format(grid, table, values):
 @pytest.mark.parametrize("fmt, year", [(FORMAT_2021, 2021), (FORMAT_2019, 2020)])
 @pytest.mark.parametrize("wps", [False, True], ids=["word", "wps"])
 def test_official_tables_read_back_cell_by_cell(fmt, year, wps):
-    values = reconciling_values(fmt, seed=year)
-    package = Package(build_report(fmt, values, year))
-    if wps:
-        wps_style(package)
+    package, values = official_report(fmt, year, wps=wps)
     for word_table, table in zip(package.tables(), fmt.tables, strict=True):
         assert_reads_as_the_format(expand([word_table]), table, values)
 
