@@ -127,16 +127,11 @@ def _print_outcome(outcome) -> None:
 @click.option("--force", is_flag=True, help="覆盖已有的文件。")
 def new_command(agency, year, output, force):
     """为一个机关、一个年度新建 TOML 输入：所有栏目齐全，数字为 0，注释为规定的栏目名称。"""
-    from .docx_write import write_atomic
-    from .fill import safe_file_name
-    from .findings import Problem, ReportfillError
-    from .scaffold import scaffold
+    from .findings import ReportfillError
+    from .scaffold import write_scaffold
 
-    target = output or Path("inputs") / f"{safe_file_name(agency)}-{year}.toml"
     try:
-        if target.exists() and not force:
-            raise ReportfillError(Problem(str(target), "文件已存在；要覆盖请加 --force，或用 -o 换一个文件名"))
-        write_atomic(target, scaffold(agency, year).encode("utf-8"))
+        target = write_scaffold(agency, year, output, force=force)
     except ReportfillError as exc:
         _fail(exc.problems, 2)
     click.echo(f"已新建：{target}（填写文字和数字后运行 reportfill fill {target}）")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import tempfile
 import zipfile
 from pathlib import Path
@@ -12,6 +13,13 @@ from pathlib import Path
 from .findings import Problem, ReportfillError
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
+UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def safe_file_name(text: str) -> str:
+    """``text`` with the characters Windows forbids in file names replaced: titles and
+    agency names become file names, and a report is often opened on Windows."""
+    return UNSAFE_IN_FILE_NAMES.sub("_", text)
 
 
 def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:

@@ -3,19 +3,17 @@ every number, and only then write the file."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .check import check_document
-from .docx_write import write_atomic
+from .docx_write import safe_file_name, write_atomic
 from .findings import Finding, ReportRejected, has_errors
 from .inputs import load_input
 from .render import render
 from .report import Report
 from .rules import derive, show
 
-UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
 @dataclass(frozen=True)
@@ -23,11 +21,6 @@ class Filled:
     source: Path
     output: Path
     warnings: list[Finding]
-
-
-def safe_file_name(text: str) -> str:
-    """``text`` with the characters Windows forbids in file names replaced."""
-    return UNSAFE_IN_FILE_NAMES.sub("_", text)
 
 
 def default_output(report: Report, out_dir: Path) -> Path:

@@ -9,9 +9,11 @@ only TOML writer here that keeps comments and escapes strings correctly.
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 import tomlkit
 
+from .docx_write import safe_file_name, write_atomic
 from .findings import Problem, ReportfillError
 from .formats import FORMATS, format_for_year
 from .inputs import PROSE_KEYS
@@ -55,6 +57,16 @@ def scaffold(agency: str, year: int, *, today: datetime.date | None = None) -> s
             doc.add(tomlkit.comment(section.heading))
             doc.add(section.key, _numbers(fmt, fmt.table[section.key]))
     return tomlkit.dumps(doc)
+
+
+def write_scaffold(agency: str, year: int, target: Path | None = None, *, force: bool = False) -> Path:
+    """Write :func:`scaffold` to ``target`` (default ``inputs/{agency}-{year}.toml``); an
+    existing file, which may hold a clerk's work, is only replaced with ``force``."""
+    target = Path(target) if target else Path("inputs") / f"{safe_file_name(agency)}-{year}.toml"
+    if target.exists() and not force:
+        raise ReportfillError(Problem(str(target), "文件已存在；要覆盖请加 --force，或用 -o 换一个文件名"))
+    write_atomic(target, scaffold(agency, year).encode("utf-8"))
+    return target
 
 
 def _text():
