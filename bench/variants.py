@@ -12,6 +12,8 @@ import random
 import re
 from pathlib import Path
 
+from reportfill.formats import APPEAL_GROUPS, FORMAT_2021, outcome_rows
+
 SEED = Path(__file__).resolve().parents[1] / "inputs" / "wenxian-education-2021.toml"
 
 COUNTIES = ["温县", "孟州市", "沁阳市", "博爱县", "武陟县", "修武县", "山阳区", "解放区", "中站区", "马村区"]
@@ -21,15 +23,9 @@ DEPARTMENTS = [
     "退役军人事务局", "应急管理局", "审计局", "市场监督管理局", "统计局", "医疗保障局", "城市管理局",
     "林业局", "乡村振兴局", "信访局", "行政审批服务局", "发展和改革委员会", "工业和信息化局", "科学技术局", "体育局",
 ]
-OUTCOME_ROWS = [
-    "disclosed", "partly_disclosed",
-    "state_secret", "prohibited_by_law", "endangers_security", "third_party_rights", "internal_affairs",
-    "process_information", "enforcement_files", "inquiry_matters",
-    "not_held", "needs_creation", "still_unclear",
-    "petition", "duplicate", "publication", "excessive", "confirmation",
-    "no_correction", "no_fee", "other",
-]
-APPEAL_ROWS = ["reconsideration", "lawsuit_direct", "lawsuit_after_reconsideration"]
+# The leaf keys as the seed's TOML lines name them (state_secret under [applications.withheld]).
+OUTCOME_ROWS = [key.rpartition(".")[2] for key in outcome_rows(FORMAT_2021.table["applications"])]
+APPEAL_ROWS = APPEAL_GROUPS
 
 
 def agency(index: int) -> str:

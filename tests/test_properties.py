@@ -12,12 +12,12 @@ from hypothesis import strategies as st
 from reportfill.check import check_document
 from reportfill.fill import fill
 from reportfill.findings import ReportfillError
-from reportfill.formats import APPLICANTS, FORMAT_2021
+from reportfill.formats import APPLICANTS, FORMAT_2021, outcome_rows
 from reportfill.inputs import load_input
 from reportfill.rules import derive
 
 APPLICATIONS = FORMAT_2021.table["applications"]
-OUTCOME_ROWS = APPLICATIONS.row_keys[APPLICATIONS.row_keys.index("disclosed"): APPLICATIONS.row_keys.index("total")]
+OUTCOME_ROWS = outcome_rows(APPLICATIONS)
 text = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\\\""), min_size=1, max_size=40)
 count = st.integers(0, 5000)
 

@@ -150,15 +150,11 @@ class _Staged:
 
 def _fill_one(task: tuple[Path, Path, Path | None, Path]) -> _Staged | Outcome:
     from .docx_write import stage
-    from .fill import confirm, default_output
-    from .inputs import load_input
-    from .render import render
+    from .fill import default_output, prepare
 
     source, out_dir, template, staging = task
     try:
-        report = load_input(source)
-        data = render(report, template)
-        warnings = confirm(report, data)
+        report, data, warnings = prepare(source, template)
         target = default_output(report, out_dir)
         return _Staged(source, target, stage(target, data, staging), tuple(warnings))
     except ReportfillError as exc:

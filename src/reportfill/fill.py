@@ -46,8 +46,16 @@ def confirm(report: Report, data: bytes) -> list[Finding]:
                     f"应为 {show(expected[key])}（模板可能被改动过）",
                 ))
     if has_errors(findings):
-        raise ReportRejected(findings, report.title)
+        raise ReportRejected(findings)
     return findings
+
+
+def prepare(source: Path, template: Path | None = None) -> tuple[Report, bytes, list[Finding]]:
+    """Everything short of writing: the input read and reconciled, the report rendered,
+    reopened and confirmed. Returns the report, the DOCX bytes and the warnings."""
+    report = load_input(source)
+    data = render(report, template)
+    return report, data, confirm(report, data)
 
 
 def fill(source: Path, *, output: Path | None = None, out_dir: Path = Path("outputs"),
@@ -56,9 +64,7 @@ def fill(source: Path, *, output: Path | None = None, out_dir: Path = Path("outp
 
     Nothing is written unless the input reconciles and the rendered file reads back clean;
     an existing output is replaced atomically, or left untouched on any failure."""
-    report = load_input(source)
-    data = render(report, template)
-    warnings = confirm(report, data)
+    report, data, warnings = prepare(source, template)
     target = Path(output) if output else default_output(report, out_dir)
     write_atomic(target, data)
     return Filled(Path(source), target, warnings)

@@ -52,7 +52,6 @@ class ReportfillError(Exception):
 class ReportRejected(Exception):
     """Raised when a report's numbers break a rule (exit code 1)."""
 
-    def __init__(self, findings: list[Finding], source: str = ""):
+    def __init__(self, findings: list[Finding]):
         self.findings = findings
-        self.source = source
         super().__init__("\n".join(f.message for f in findings))

@@ -225,9 +225,15 @@ APPEALS = Table(
 # ---------------------------------------------------------------- rules
 
 
+def outcome_rows(table: Table) -> tuple[str, ...]:
+    """Table 三's rows under 三、本年度办理结果 that add up to （七）总计 (R3)."""
+    rows = table.row_keys
+    return rows[rows.index("disclosed") : rows.index("total")]
+
+
 def _application_rules(table: Table) -> tuple[Equation, ...]:
     rows = table.row_keys
-    outcomes = rows[rows.index("disclosed") : rows.index("total")]
+    outcomes = outcome_rows(table)
     key = table.key
     r1 = tuple(
         Equation("R1", key, (("received", c), ("from_last_year", c)), (("total", c), ("to_next_year", c)))
@@ -275,7 +281,6 @@ FORMAT_2021 = Format(
     equations=_application_rules(APPLICATIONS_2021) + APPEAL_RULES,
     continuity=CARRY_OVER + IN_FORCE,
     fee_statement=("信息处理费",),
-    fee_slot=("proactive", "fees", "amount"),
     generated=True,
 )
 

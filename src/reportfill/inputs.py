@@ -259,7 +259,6 @@ class _Reader:
             preface=_paragraphs(preface or ""),
             prose=prose,
             values=values,
-            source=str(self.path),
         )
 
     def prose(self, data: dict, key: str) -> Prose | None:

@@ -33,16 +33,6 @@ from .findings import Problem, ReportfillError
 #: Environment variable naming the soffice executable, when it is not found by itself.
 SOFFICE_ENV = "REPORTFILL_SOFFICE"
 
-#: Debian/Ubuntu packages the conversion relies on (LibreOffice, fonts, poppler).
-DEBIAN_PACKAGES = (
-    "libreoffice-writer-nogui",
-    "fonts-noto-cjk",
-    "fonts-noto-cjk-extra",
-    "fonts-arphic-gkai00mp",
-    "fonts-lxgw-wenkai",
-    "poppler-utils",
-)
-
 INSTALL_HINT = (
     "请先安装 LibreOffice：Debian/Ubuntu 执行 sudo apt install libreoffice-writer-nogui"
     "（中文字体另装 fonts-noto-cjk fonts-arphic-gkai00mp fonts-lxgw-wenkai）；"

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from .findings import Finding
+from .formats import APPEALS
 from .rules import Values, show
 from .spec import Format
 
@@ -44,7 +45,9 @@ class _Statement:
     or_with: tuple[tuple[str, str], ...] = ()
 
 
-def _appeal(word: str, cells) -> _Statement:
+def _appeal(cells) -> _Statement:
+    """Prose names an appeal by its group's label in table 四 (行政复议, 行政诉讼)."""
+    word = APPEALS.column_labels(*cells[0])[0]
     return _Statement(
         re.compile(rf"{word}(?:案件|申请)?(?:共|合计|总计)?(?P<n>\d+){_UNIT}"),
         re.compile(rf"{_NEGATION}(?P<gap>[^。；;，,\d]{{0,25}}?){word}(?=案件|的?情况|事项|[、，。；,;和及或与]|$)"),
@@ -57,8 +60,8 @@ STATEMENTS = (
         re.compile(rf"(?:收到|受理|新收|接收|接到)(?P<gap>{_GAP})(?:依申请公开件?|申请)(?:共|合计|总计)?(?P<n>\d+){_UNIT}"),
         re.compile(rf"(?:没有|未|无)(?:新)?(?:收到|受理|接到)(?P<gap>{_GAP})(?:依申请公开|申请)"),
         _NOT_ALL_APPLICATIONS, "applications", (("received", "total"),), (("from_last_year", "total"),)),
-    _appeal("行政复议", (("reconsideration", "total"),)),
-    _appeal("行政诉讼", (("lawsuit_direct", "total"), ("lawsuit_after_reconsideration", "total"))),
+    _appeal((("reconsideration", "total"),)),
+    _appeal((("lawsuit_direct", "total"), ("lawsuit_after_reconsideration", "total"))),
 )
 
 

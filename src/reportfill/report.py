@@ -23,10 +23,6 @@ class Prose:
     paragraphs: tuple[str, ...]
     items: tuple[Item, ...]
 
-    @property
-    def text(self) -> str:
-        return "\n".join(self.paragraphs + tuple(p for i in self.items for p in (i.title, *i.paragraphs)))
-
 
 @dataclass(frozen=True)
 class Report:
@@ -40,4 +36,3 @@ class Report:
     preface: tuple[str, ...]
     prose: dict[str, Prose]
     values: Values
-    source: str = ""

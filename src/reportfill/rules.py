@@ -195,6 +195,6 @@ def check_fee_statement(fmt: Format, other_section_text: str) -> list[Finding]:
     """R10: section 六 says whether 信息处理费 was charged (2021 format)."""
     if not fmt.fee_statement or any(word in other_section_text for word in fmt.fee_statement):
         return []
-    heading = fmt.sections[-1].heading
-    return [Finding("R10", "warning", "", heading, "", "信息处理费", None,
-                    f"“{heading}”未说明信息处理费的收取情况（未收取也建议写明“本年度未收取信息处理费”）")]
+    heading, fee = fmt.sections[-1].heading, fmt.fee_statement[0]
+    return [Finding("R10", "warning", "", heading, "", fee, None,
+                    f"“{heading}”未说明{fee}的收取情况（未收取也建议写明“本年度未收取{fee}”）")]

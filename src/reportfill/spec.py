@@ -9,7 +9,7 @@ exactly one place and a new format version is new data, not new code.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
 
@@ -198,9 +198,7 @@ class Format:
     equations: tuple[Equation, ...]
     continuity: tuple[Continuity, ...] = ()  # R6, R7, against last year's report
     fee_statement: tuple[str, ...] = ()  # R10: words that show section 六 states the fee
-    fee_slot: tuple[str, str, str] | None = None  # (table, row, col) of the fee amount
     generated: bool = False  # reportfill fills this version (otherwise it only checks it)
-    notes: dict[str, str] = field(default_factory=dict)
 
     @cached_property
     def table(self) -> dict[str, Table]:

@@ -11,7 +11,6 @@ styles.
 
 from __future__ import annotations
 
-import io
 import sys
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt, Twips
 
-from .docx_write import deterministic_zip
+from .docx_write import package_bytes
 from .formats import FORMATS
 from .spec import Format, Label, Table
 
@@ -325,9 +324,7 @@ def build(fmt: Format) -> bytes:
     for tag in ("dcterms:created", "dcterms:modified"):
         for el in core.findall(qn(tag)):
             core.remove(el)
-    out = io.BytesIO()
-    document.save(out)
-    return deterministic_zip(out.getvalue())
+    return package_bytes(document)
 
 
 def template_name(fmt: Format) -> str:
