@@ -25,4 +25,4 @@ bench: $(VENV)/.installed
 	$(PY) bench/bench.py
 
 template: $(VENV)/.installed
-	$(PY) -m reportfill.template_builder
+	$(PY) -m reportfill.writers.template_builder

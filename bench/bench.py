@@ -105,10 +105,10 @@ def _bare_render(args) -> int:
 def measure(count: int, repeat: int, batch_repeat: int, work: Path) -> dict:
     from docxtpl import DocxTemplate
 
-    from reportfill.check import check_document
-    from reportfill.fill import fill
-    from reportfill.inputs import load_input
-    from reportfill.render import context, default_template
+    from reportfill.workflows.check import check_document
+    from reportfill.workflows.fill import fill
+    from reportfill.readers.toml_input import load_input
+    from reportfill.writers.render import context, default_template
 
     report = load_input(SEED)
     template = default_template(report.fmt)

@@ -12,7 +12,7 @@ import random
 import re
 from pathlib import Path
 
-from reportfill.formats import APPEAL_GROUPS, FORMAT_2021, outcome_rows
+from reportfill.format.formats import APPEAL_GROUPS, FORMAT_2021, outcome_rows
 
 SEED = Path(__file__).resolve().parents[1] / "inputs" / "wenxian-education-2021.toml"
 

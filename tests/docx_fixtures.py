@@ -20,9 +20,10 @@ import docx
 from docx.table import _Cell
 from lxml import etree
 
-from reportfill.formats import APPLICANTS
-from reportfill.rules import Values, check_values, derive, show
-from reportfill.spec import Format, Label, Slot, Table
+from reportfill.format.formats import APPLICANTS
+from reportfill.report import Values, show
+from reportfill.rules.tables import check_values, derive
+from reportfill.format.spec import Format, Label, Slot, Table
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 PARAGRAPH_BREAK = "¶"  # in a label override: start a new paragraph in the cell
@@ -163,6 +164,17 @@ class Package:
             for name, data in self.parts.items():
                 z.writestr(name, data)
         return out.getvalue()
+
+
+def docx_with_body(body_xml: str) -> bytes:
+    """The smallest DOCX Word's reader accepts around a body's XML."""
+    document = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                f'<w:document xmlns:w="{W_NS}" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+                f'<w:body>{body_xml}</w:body></w:document>')
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("word/document.xml", document)
+    return out.getvalue()
 
 
 def is_continuation(tc) -> bool:

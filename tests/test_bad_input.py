@@ -169,7 +169,7 @@ def test_an_unwritable_output_folder_is_refused(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("interruption", [KeyboardInterrupt, OSError(28, "No space left on device")])
 def test_an_interrupted_write_leaves_the_old_file_and_no_partial_one(interruption, tmp_path, monkeypatch):
-    from reportfill import docx_write
+    from reportfill import files as docx_write
 
     out = tmp_path / "r.docx"
     out.write_bytes(b"previous report")

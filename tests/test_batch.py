@@ -15,9 +15,10 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import REPO, SEED
-from reportfill.batch import Outcome, exit_code, expand, fill_many
+from reportfill.findings import Finding, Result, exit_code
+from reportfill.workflows.batch import expand, fill_many
 from reportfill.cli import main
-from reportfill.fill import fill
+from reportfill.workflows.fill import fill
 
 sys.path.insert(0, str(REPO / "bench"))
 from variants import agency, variant, write_variants  # noqa: E402
@@ -64,8 +65,8 @@ def test_all_good_exits_0_and_several_files_can_be_named(tmp_path):
 
 def tampered_template(tmp_path, cell: str) -> Path:
     """The project's template with one table cell holding a fixed 7 instead of its value."""
-    from reportfill.formats import FORMAT_2021
-    from reportfill.render import default_template
+    from reportfill.format.formats import FORMAT_2021
+    from reportfill.writers.render import default_template
 
     template = tmp_path / "tampered.docx"
     placeholder = f"{{{{ cells['{cell}'] }}}}".encode()
@@ -160,7 +161,7 @@ def test_no_progress_bar_when_not_a_terminal(folder, tmp_path):
 
 
 def test_progress_bar_on_a_terminal(monkeypatch):
-    from reportfill import cli
+    from reportfill.cli.common import with_progress
 
     class Terminal(io.StringIO):
         def isatty(self):
@@ -172,11 +173,11 @@ def test_progress_bar_on_a_terminal(monkeypatch):
 
     def work(progress):
         for i in range(7):
-            progress(Outcome(Path(str(i)), "ok"))
+            progress(Result(str(i)))
             seen.append(i)
         return seen
 
-    assert cli._run_with_progress(7, work, "填写") == list(range(7))
+    assert with_progress(7, work, "填写") == list(range(7))
     assert "填写" in terminal.getvalue() and "100%" in terminal.getvalue()
 
 
@@ -189,7 +190,9 @@ def test_expand_takes_a_folder_in_name_order_and_each_file_once(folder):
 
 
 def test_exit_code_precedence():
-    ok, rejected, bad = (Outcome(Path("x"), s) for s in ("ok", "rejected", "bad"))
+    error = Finding("R1", "error", "表三", "", "", "1", "2", "不相等")
+    warning = Finding("R8", "warning", "表三", "", "", "1", "2", "不一致")
+    ok, rejected, bad = Result("x", [warning]), Result("x", [warning, error]), Result("x", problems=("坏",))
     assert exit_code([ok, ok]) == 0
     assert exit_code([ok, rejected]) == 1
     assert exit_code([rejected, bad, ok]) == 2
@@ -201,8 +204,8 @@ def test_exit_code_precedence():
 def reports(tmp_path) -> Path:
     """A folder of four filled reports, one with a wrong number, one that is not a
     DOCX, a Word lock file and a text file."""
-    from reportfill.inputs import load_input
-    from reportfill.render import render
+    from reportfill.readers.toml_input import load_input
+    from reportfill.writers.render import render
 
     folder = tmp_path / "reports"
     fill_many(write_variants(tmp_path / "in", 4), out_dir=folder, jobs=2)
@@ -216,20 +219,20 @@ def reports(tmp_path) -> Path:
 
 def check_files(files):
     """Each file checked on its own, in this process, one after the other."""
-    from reportfill.check import Unreadable, check_document
-    from reportfill.findings import ReportfillError
+    from reportfill.errors import ReportfillError
+    from reportfill.workflows.check import check_document
 
     results = []
     for path in files:
         try:
             results.append(check_document(path))
         except ReportfillError as exc:
-            results.append(Unreadable(str(path), tuple(p.message for p in exc.problems)))
+            results.append(Result(str(path), problems=tuple(p.message for p in exc.problems)))
     return results
 
 
 def test_a_folder_is_checked_like_the_files_one_by_one(reports):
-    from reportfill.check_report import as_text
+    from reportfill.reporters.text import report as as_text
 
     files = sorted(p for p in reports.glob("*.docx") if not p.name.startswith("~$"))
     assert len(files) == 6
@@ -253,7 +256,7 @@ def test_batch_check_json_and_exit_code_1_for_a_rejected_report(reports):
 
 
 def test_batch_check_results_equal_sequential_ones(reports):
-    from reportfill.batch import check_many
+    from reportfill.workflows.batch import check_many
 
     files = expand([reports], ".docx")
     assert check_many(files, jobs=2) == check_files(files)

@@ -17,13 +17,16 @@ from lxml import etree
 
 from conftest import SEED, SHARED
 from docx_fixtures import (
+    PROSE,
     PARAGRAPH_BREAK, Package, add_empty_column, build_report, empty_row_like, is_continuation, official_report, q,
     reconciling_values, set_text, shift_right, slot_cells, split_table, wps_style, wrap,
 )
-from reportfill.check import check_document
+from reportfill.workflows.check import check_document
 from reportfill.cli import main
-from reportfill.formats import APPLICANTS, FORMAT_2019, FORMAT_2021
-from reportfill.rules import derive, show
+from reportfill.rules.catalogue import RULES
+from reportfill.format.formats import APPLICANTS, FORMAT_2019, FORMAT_2021
+from reportfill.report import show
+from reportfill.rules.tables import derive
 
 REFERENCE = SHARED / "reference" / "official-format-layout.docx"
 SEED_REPORT = next((SHARED / "seed").glob("*.txt"), None) if (SHARED / "seed").is_dir() else None
@@ -38,8 +41,8 @@ def assert_values(result, fmt, expected):
     for table in fmt.tables:
         for p in table.slots:
             key = (table.key, p.cell.row, p.cell.col)
-            assert result.values.get(key) == expected[key], (table.name, table.cell_name(p.cell.row, p.cell.col))
-    assert len(result.values) == sum(len(t.slots) for t in fmt.tables)
+            assert result.report.values.get(key) == expected[key], (table.name, table.cell_name(p.cell.row, p.cell.col))
+    assert len(result.report.values) == sum(len(t.slots) for t in fmt.tables)
 
 
 # ---------------------------------------------------------------- layouts
@@ -51,16 +54,16 @@ def test_a_clean_report_reads_back_and_passes(fmt, year, wps):
     package, values = official_report(fmt, year, wps=wps)
     result = check_document(package.to_bytes(), name="r.docx")
     assert result.findings == []
-    assert result.ok and result.format == fmt.id and result.year == year
-    assert result.title == f"某某局{year}年政府信息公开工作年度报告"
-    assert result.headings == [s.heading for s in fmt.sections]
+    assert result.ok and result.report.fmt.id == fmt.id and result.report.year == year
+    assert result.report.title == f"某某局{year}年政府信息公开工作年度报告"
+    assert result.report.prose["other"].paragraphs == tuple(PROSE["other"])
     assert_values(result, fmt, values)
 
 
 def test_a_2021_report_in_the_2019_layout_is_a_finding():
     values = reconciling_values(FORMAT_2019)
     result = check_document(build_report(FORMAT_2019, values, 2021))
-    assert result.format == "2019" and not result.ok
+    assert result.report.fmt.id == "2019" and not result.ok
     [finding] = errors(result)
     assert finding.rule == "R9" and finding.expected == FORMAT_2021.basis and finding.actual == FORMAT_2019.basis
     assert "2021 年度的报告应使用国办公开办函〔2021〕30号" in finding.message
@@ -255,7 +258,7 @@ def test_real_world_layouts_read_back_cell_by_cell(quirk, wps):
     if wps:
         wps_style(package)
     result = check_document(package.to_bytes())
-    assert result.findings == [] and result.format == "2021"
+    assert result.findings == [] and result.report.fmt.id == "2021"
     assert_values(result, FORMAT_2021, values)
 
 
@@ -287,7 +290,7 @@ def test_the_2019_layout_with_real_world_quirks():
     split_table(package.tables()[1], after_row=12)
     wps_style(package)
     result = check_document(package.to_bytes())
-    assert result.findings == [] and result.format == "2019"
+    assert result.findings == [] and result.report.fmt.id == "2019"
     assert_values(result, FORMAT_2019, values)
 
 
@@ -306,7 +309,7 @@ def test_the_third_party_reference_layout_once_filled(tmp_path):
     copy_path = tmp_path / "layout.docx"
     shutil.copyfile(REFERENCE, copy_path)
     empty = check_document(copy_path)
-    assert empty.format == "2021" and {f.rule for f in empty.findings} == {"R5"}
+    assert empty.report.fmt.id == "2021" and {f.rule for f in empty.findings} == {"R5"}
     assert [f.message for f in empty.findings] == [f"{t.name} 没有填写任何数字，没有的应填 0" for t in FORMAT_2021.tables]
 
     values = reconciling_values(FORMAT_2021, seed=2024)
@@ -315,7 +318,6 @@ def test_the_third_party_reference_layout_once_filled(tmp_path):
     copy_path.write_bytes(package.to_bytes())
     result = check_document(copy_path)
     assert result.findings == [] and result.ok
-    assert result.headings == [s.heading for s in FORMAT_2021.sections]
     assert_values(result, FORMAT_2021, values)
 
     runner = CliRunner()
@@ -349,8 +351,8 @@ def seed_input_with(values) -> str:
 
 
 def filled_by_reportfill(tmp_path, values) -> bytes:
-    from reportfill.inputs import load_input
-    from reportfill.render import render
+    from reportfill.readers.toml_input import load_input
+    from reportfill.writers.render import render
 
     source = tmp_path / "input.toml"
     source.write_text(seed_input_with(values), encoding="utf-8")
@@ -411,7 +413,7 @@ def test_a_count_cell_without_a_number_is_r5_never_a_crash(text, problem):
     assert (finding.rule, finding.table, finding.row, finding.column) == (
         "R5", "表三", "（六）其他处理 2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "科研机构")
     assert problem in finding.message and finding.message.startswith("表三 （六）其他处理 2.")
-    assert ("applications", "other.no_fee", "research") not in result.values
+    assert ("applications", "other.no_fee", "research") not in result.report.values
 
 
 @pytest.mark.parametrize("text, value, rule_text", [
@@ -420,7 +422,7 @@ def test_a_count_cell_without_a_number_is_r5_never_a_crash(text, problem):
 def test_negative_and_fractional_counts_are_judged_by_the_rules(text, value, rule_text):
     values = reconciling_values(FORMAT_2021, seed=9)
     result = check_document(build_report(FORMAT_2021, values, 2021, texts={("appeals", "reconsideration", "other"): text}))
-    assert result.values[("appeals", "reconsideration", "other")] == value
+    assert result.report.values[("appeals", "reconsideration", "other")] == value
     r5 = [f for f in result.findings if f.rule == "R5"]
     assert len(r5) == 1 and rule_text in r5[0].message and r5[0].column == "行政复议 · 其他结果"
 
@@ -438,7 +440,7 @@ def test_fee_is_read_exactly():
     values = reconciling_values(FORMAT_2021, seed=9)
     values[("proactive", "fees", "amount")] = Decimal("0.000100")
     result = check_document(build_report(FORMAT_2021, values, 2021))
-    assert show(result.values[("proactive", "fees", "amount")]) == "0.000100"
+    assert show(result.report.values[("proactive", "fees", "amount")]) == "0.000100"
     bad = check_document(build_report(FORMAT_2021, values, 2021, texts={("proactive", "fees", "amount"): "约3万"}))
     assert [f.rule for f in bad.findings] == ["R5"] and "应为不小于 0 的数（单位：万元）" in bad.findings[0].message
 
@@ -459,7 +461,7 @@ def test_a_missing_row_and_a_missing_table_are_named():
     assert ("R9", "表三", "（五）不予处理 2.重复申请") in structural
     assert ("R9", "表四", "") in structural
     assert any("找不到表四" in f.message for f in result.findings)
-    assert ("applications", "disclosed", "total") in result.values  # the rest is still read and checked
+    assert ("applications", "disclosed", "total") in result.report.values  # the rest is still read and checked
 
 
 def test_headings_missing_or_out_of_order_and_title_year():
@@ -485,8 +487,8 @@ def test_a_title_broken_over_two_paragraphs_and_numbered_headings():
         if t is not None and t.text in [s.heading for s in fmt.sections]:
             t.text = t.text.split("、", 1)[1]  # numbered by Word's list numbering instead
     result = check_document(package.to_bytes())
-    assert result.title == "某某县人民政府办公室2022年政府信息公开工作年度报告"
-    assert result.year == 2022 and result.headings == [s.heading for s in fmt.sections] and result.findings == []
+    assert result.report.title == "某某县人民政府办公室2022年政府信息公开工作年度报告"
+    assert result.report.year == 2022 and result.findings == []
 
 
 def test_section_six_without_the_fee_statement_is_r10():
@@ -554,7 +556,7 @@ def test_ambiguous_prose_is_not_a_warning(ambiguous):
 
 @pytest.mark.skipif(SEED_REPORT is None, reason="../shared/seed is not beside the repository")
 def test_the_seed_report_prose_gives_no_false_warning():
-    from reportfill.prose import check_prose
+    from reportfill.rules.prose import check_prose
 
     paragraphs = [line.strip() for line in SEED_REPORT.read_text(encoding="utf-8").splitlines()
                   if line.strip() and "\t" not in line]
@@ -623,7 +625,7 @@ def test_check_command_text_and_exit_codes(tmp_path):
     ok = runner.invoke(main, ["check", str(good)])
     assert ok.exit_code == 0
     assert ok.output.splitlines()[0] == f"== {good} =="
-    assert "格式：2021 年版（国办公开办函〔2021〕30号）；年度：2021" in ok.output
+    assert "格式：2021 年版（国办公开办函〔2021〕30号）；机关：某某局；年度：2021" in ok.output
 
     failed = runner.invoke(main, ["check", str(good), str(bad)])
     assert failed.exit_code == 1
@@ -647,7 +649,9 @@ def test_check_command_json(tmp_path):
     b.write_bytes(build_report(FORMAT_2021, values, 2021, texts={("appeals", "lawsuit_direct", "total"): "99"}))
     runner = CliRunner()
     single = json.loads(runner.invoke(main, ["check", "--json", str(a)]).output)
-    assert single == {"path": str(a), "format": "2021", "ok": True, "findings": []}
+    assert single == {"path": str(a), "status": "ok", "ok": True, "error": None, "kind": "docx", "format": "2021",
+                      "agency": "某某局", "year": 2021, "title": "某某局2021年政府信息公开工作年度报告",
+                      "published": None, "findings": []}
     done = runner.invoke(main, ["check", str(a), str(b), "--json"])
     assert done.exit_code == 1
     both = json.loads(done.output)
@@ -656,7 +660,8 @@ def test_check_command_json(tmp_path):
     assert finding == {"rule": "R4", "severity": "error", "table": "表四", "row": "",
                        "column": "行政诉讼 · 未经复议直接起诉 · 总计",
                        "expected": show(sum(values[("appeals", "lawsuit_direct", o)] for o in ("upheld", "corrected", "other", "pending"))),
-                       "actual": "99", "message": finding["message"]}
+                       "actual": "99", "message": finding["message"],
+                       "cell": ["appeals", "lawsuit_direct", "total"], "title": RULES["R4"].title}
     assert "各分项合计为" in finding["message"] and "\\u" not in done.output
 
 

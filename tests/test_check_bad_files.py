@@ -16,11 +16,13 @@ import pytest
 from click.testing import CliRunner
 
 from docx_fixtures import Package, build_report, reconciling_values
-from reportfill import docx_package
-from reportfill.check import MAX_BLOCKS, check_document
+from reportfill.readers import source
+from reportfill.readers.docx import package as docx_package
+from reportfill.readers.docx import MAX_BLOCKS
+from reportfill.workflows.check import check_document
 from reportfill.cli import main
-from reportfill.findings import ReportfillError
-from reportfill.formats import FORMAT_2021
+from reportfill.errors import ReportfillError
+from reportfill.format.formats import FORMAT_2021
 
 SECRET = "TOP-SECRET-CONTENT-42"
 
@@ -203,7 +205,7 @@ def test_a_document_with_endless_content_is_refused_quickly(report):
 
 
 def test_bytes_over_the_size_limit(monkeypatch, report):
-    monkeypatch.setattr(docx_package, "MAX_FILE_BYTES", len(report) - 1)
+    monkeypatch.setattr(source, "MAX_FILE_BYTES", len(report) - 1)
     assert "文件过大" in refused(report)
 
 

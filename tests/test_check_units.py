@@ -9,9 +9,9 @@ import zipfile
 import pytest
 
 from conftest import SEED
-from reportfill.check import check_document
-from reportfill.inputs import load_input
-from reportfill.render import render
+from reportfill.workflows.check import check_document
+from reportfill.readers.toml_input import load_input
+from reportfill.writers.render import render
 
 
 def with_header(header: str) -> bytes:

@@ -17,10 +17,11 @@ from click.testing import CliRunner
 
 from conftest import REPO, SEED, SHARED
 from reportfill.cli import main
-from reportfill.formats import FORMAT_2021
-from reportfill.inputs import load_input
-from reportfill.rules import derive, show
-from reportfill.spec import Label
+from reportfill.format.formats import FORMAT_2021
+from reportfill.readers.toml_input import load_input
+from reportfill.report import show
+from reportfill.rules.tables import derive
+from reportfill.format.spec import Label
 
 SEED_TEXT = next((SHARED / "seed").glob("*.txt"), None) if (SHARED / "seed").is_dir() else None
 NUMBER = re.compile(r"\d+(\.\d+)?")
@@ -165,7 +166,7 @@ def test_computed_totals_and_a_correct_stated_total(seed_text, write_input, tmp_
 
 
 def test_a_restyled_template_copy_can_be_used(tmp_path):
-    from reportfill.render import default_template
+    from reportfill.writers.render import default_template
 
     template = tmp_path / "mine.docx"
     document = docx.Document(str(default_template(FORMAT_2021)))

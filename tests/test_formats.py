@@ -7,7 +7,7 @@ import re
 import pytest
 
 from conftest import SHARED
-from reportfill.formats import FORMAT_2019, FORMAT_2021, FORMATS, format_for_year
+from reportfill.format.formats import FORMAT_2019, FORMAT_2021, FORMATS, format_for_year
 
 SPEC = SHARED / "FORMAT.md"
 

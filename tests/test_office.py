@@ -30,9 +30,9 @@ from click.testing import CliRunner
 from lxml import etree
 
 from reportfill import office
-from reportfill import preview as preview_module
+from reportfill.workflows import preview as preview_module
 from reportfill.cli import main
-from reportfill.findings import ReportfillError
+from reportfill.errors import ReportfillError
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "inputs" / "wenxian-education-2021.toml"
@@ -299,7 +299,7 @@ def test_body_text_stays_inside_the_margins(pdf_words):
 
 @needs_office
 def test_docx_resaved_by_libreoffice_still_passes_check(seed_docx, tmp_path_factory):
-    from reportfill.check import check_document
+    from reportfill.workflows.check import check_document
 
     out_dir = tmp_path_factory.mktemp("roundtrip")
     (resaved,) = office.convert([seed_docx], "docx", out_dir)

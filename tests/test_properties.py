@@ -9,12 +9,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reportfill.check import check_document
-from reportfill.fill import fill
-from reportfill.findings import ReportfillError
-from reportfill.formats import APPLICANTS, FORMAT_2021, outcome_rows
-from reportfill.inputs import load_input
-from reportfill.rules import derive
+from reportfill.workflows.check import check_document
+from reportfill.workflows.fill import fill
+from reportfill.errors import ReportfillError
+from reportfill.format.formats import APPLICANTS, FORMAT_2021, outcome_rows
+from reportfill.readers.toml_input import load_input
+from reportfill.rules.tables import derive
 
 APPLICATIONS = FORMAT_2021.table["applications"]
 OUTCOME_ROWS = outcome_rows(APPLICATIONS)
@@ -84,8 +84,8 @@ def test_any_valid_report_fills_and_reads_back_exactly(report, tmp_path):
     result = check_document(filled.output)
     assert [f for f in result.findings if f.severity == "error"] == []
     expected = derive(FORMAT_2021, load_input(source).values)
-    assert result.values == expected
-    assert result.values[("proactive", "fees", "amount")] == Decimal(format(report["fees"], "f"))
+    assert result.report.values == expected
+    assert result.report.values[("proactive", "fees", "amount")] == Decimal(format(report["fees"], "f"))
 
 
 BREAKS = {

@@ -12,9 +12,9 @@ import pytest
 from docxtpl import DocxTemplate
 
 from conftest import REPO, SEED
-from reportfill import render as R
-from reportfill.docx_write import _saved_and_repacked, deterministic_zip, package_bytes
-from reportfill.inputs import load_input
+from reportfill.writers import render as R
+from reportfill.writers.docx_package import _saved_and_repacked, deterministic_zip, package_bytes
+from reportfill.readers.toml_input import load_input
 
 sys.path.insert(0, str(REPO / "bench"))
 from variants import variant  # noqa: E402

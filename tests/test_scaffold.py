@@ -8,10 +8,10 @@ import pytest
 from click.testing import CliRunner
 
 from reportfill.cli import main
-from reportfill.findings import ReportfillError
-from reportfill.formats import FORMAT_2021
-from reportfill.inputs import load_input
-from reportfill.scaffold import scaffold
+from reportfill.errors import ReportfillError
+from reportfill.format.formats import FORMAT_2021
+from reportfill.readers.toml_input import load_input
+from reportfill.writers.scaffold import scaffold
 
 EMPTY_TEXT = 'text = """\n\n"""'
 

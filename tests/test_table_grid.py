@@ -1,15 +1,18 @@
-"""The table reader: Word XML to the logical grid a reader sees, position by position."""
+"""The DOCX reader's tables: Word XML to the logical grid a reader sees, position by
+position, through the real reader and the document model's join."""
 
 from __future__ import annotations
 
 import pytest
 from lxml import etree
 
-from docx_fixtures import Package, build_report, official_report, reconciling_values, split_table
-from reportfill.formats import FORMAT_2019, FORMAT_2021
-from reportfill.spec import Label
-from reportfill.table_grid import MAX_COLUMNS, expand
-from reportfill.rules import show
+from docx_fixtures import Package, build_report, docx_with_body, official_report, reconciling_values, split_table
+from reportfill.document import join
+from reportfill.format.formats import FORMAT_2019, FORMAT_2021
+from reportfill.format.spec import Label
+from reportfill.readers import read
+from reportfill.readers.docx.grid import MAX_COLUMNS
+from reportfill.report import show
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -23,9 +26,15 @@ def tc(text: str = "", props: str = "") -> str:
     return f"<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>"
 
 
+def expand(tables):
+    """The body-level Word tables, read by the DOCX reader and joined into one grid."""
+    body = "".join(etree.tostring(t, encoding="unicode") for t in tables)
+    return join([t for t in read(docx_with_body(body)).tables if not t.inside])
+
+
 def layout(grid) -> list[list[tuple | None]]:
     """Each position as (text, origin row, origin col, rows, cols), or None."""
-    return [[None if c is None else (c.text, c.row, c.col, c.rows, c.cols) for c in row] for row in grid.rows]
+    return [[None if c is None else (c.text, c.row, c.col, c.rows, c.cols) for c in row] for row in grid.grid]
 
 
 def test_spans_and_vertical_merges_with_and_without_a_value():
@@ -49,7 +58,7 @@ def test_grid_before_and_after_leave_positions_empty():
         '<w:tr><w:trPr><w:gridBefore w:val="1"/><w:gridAfter w:val="1"/></w:trPr>' + tc("x") + "</w:tr>"
         '<w:tr><w:trPr><w:gridBefore w:val="2"/></w:trPr>' + tc("y") + "</w:tr>"
     )])
-    assert [[c and c.text for c in row] for row in grid.rows] == [["a", "b", "c"], [None, "x", None], [None, None, "y"]]
+    assert [[c and c.text for c in row] for row in grid.grid] == [["a", "b", "c"], [None, "x", None], [None, None, "y"]]
     assert (grid.at(1, 1).row, grid.at(1, 1).col) == (1, 1)
     assert (grid.at(2, 2).row, grid.at(2, 2).col) == (2, 2)
 
@@ -61,7 +70,7 @@ def test_rows_and_cells_inside_content_controls_and_custom_xml_are_read():
         "</w:sdtContent></w:sdt>"
         "<w:customXml><w:tr><w:customXml>" + tc("custom") + "</w:customXml>" + tc("r2") + "</w:tr></w:customXml>"
     )])
-    assert [[c.text for c in row] for row in grid.rows] == [["r1", "in sdt"], ["custom", "r2"]]
+    assert [[c.text for c in row] for row in grid.grid] == [["r1", "in sdt"], ["custom", "r2"]]
 
 
 def test_tracked_changes_read_as_accepted():
@@ -75,7 +84,7 @@ def test_tracked_changes_read_as_accepted():
         "<w:tr><w:trPr><w:del/></w:trPr>" + tc("deleted row") + "</w:tr>"
         "<w:tr>" + tc("x") + tc("deleted cell", "<w:cellDel/>") + tc("y") + "</w:tr>"
     )])
-    assert [[c.text for c in row] for row in grid.rows] == [["26", "kept"], ["x", "y"]]
+    assert [[c.text for c in row] for row in grid.grid] == [["26", "kept"], ["x", "y"]]
 
 
 def test_paragraphs_and_breaks_inside_a_cell():
@@ -83,7 +92,7 @@ def test_paragraphs_and_breaks_inside_a_cell():
         "<w:tr><w:tc><w:p><w:r><w:t>商业</w:t></w:r></w:p><w:p><w:r><w:t>企业</w:t></w:r></w:p></w:tc>"
         "<w:tc><w:p><w:r><w:t>一</w:t><w:br/><w:t>二</w:t><w:tab/><w:t>三</w:t></w:r></w:p></w:tc></w:tr>"
     )])
-    assert [c.text for c in grid.rows[0]] == ["商业\n企业", "一\n二\t三"]
+    assert [c.text for c in grid.grid[0]] == ["商业\n企业", "一\n二\t三"]
 
 
 def test_a_nested_table_is_not_part_of_the_outer_cell_text():
@@ -131,7 +140,7 @@ def test_hostile_spans_are_clamped(span):
 
 def assert_reads_as_the_format(grid, table, values):
     """Every grid position covered by the cell the format puts there, with its text."""
-    assert (len(grid.rows), grid.width) == (len(table.rows), table.width), table.name
+    assert (len(grid.grid), grid.width) == (len(table.rows), table.width), table.name
     for r, row in enumerate(table.grid):
         for c, p in enumerate(row):
             cell = grid.at(r, c)

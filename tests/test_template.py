@@ -11,8 +11,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from conftest import REPO
-from reportfill.formats import FORMAT_2021
-from reportfill.template_builder import TABLE_STYLE, build, template_name
+from reportfill.format.formats import FORMAT_2021
+from reportfill.writers.template_builder import TABLE_STYLE, build, template_name
 
 TEMPLATE = REPO / "templates" / template_name(FORMAT_2021)
 

@@ -1,15 +1,31 @@
-"""What a check reports, and the errors that stop a run before a report can be judged."""
+"""What a run says about each file: the findings of the rules, and one result model with
+one exit-code precedence for fill and check alike.
+
+Exit codes: 2 when any file could not be used at all (an input that is not valid, a file
+that cannot be read as a report), else 1 when any report breaks a rule, else 0 --
+warnings alone never fail a report.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import datetime
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Literal
 
-from .spec import Severity
+from .format.spec import Severity
+from .report import Report
+
+Status = Literal["ok", "rejected", "bad"]  # exit codes 0, 1, 2
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One disagreement with a rule, located the way a clerk reads the printed table."""
+    """One disagreement with a rule, located the way a clerk reads the printed table.
+
+    ``cell`` is the (table, row, column) key of the value cell the finding is about,
+    when there is one: the web form shows the finding at that cell."""
 
     rule: str
     severity: Severity
@@ -19,39 +35,57 @@ class Finding:
     expected: str | None
     actual: str | None
     message: str  # Chinese, complete on its own
+    cell: tuple[str, str, str] | None = None
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        out = asdict(self)
+        out["cell"] = list(self.cell) if self.cell else None
+        return out
 
 
-def has_errors(findings) -> bool:
+def has_errors(findings: Iterable[Finding]) -> bool:
     return any(f.severity == "error" for f in findings)
 
 
-@dataclass(frozen=True)
-class Problem:
-    """A reason an input file or document cannot be used at all; ``where`` is the file,
-    and the line, key or cell when known."""
+@dataclass
+class Result:
+    """What became of one file: read and judged (check), or filled and written (fill).
 
-    where: str
-    message: str
+    ``problems`` says why the file could not be used at all; ``report`` is what was read
+    from it or filled into it; ``kind`` the kind of source (docx, html, pdf, doc, toml …);
+    ``published`` the publication date the source states; ``output`` the file written."""
 
-    def __str__(self) -> str:
-        return f"{self.where}：{self.message}" if self.where else self.message
+    source: str
+    findings: list[Finding] = field(default_factory=list)
+    problems: tuple[str, ...] = ()
+    report: Report | None = None
+    kind: str = ""
+    published: datetime.date | None = None
+    output: Path | None = None
+
+    @property
+    def status(self) -> Status:
+        if self.problems:
+            return "bad"
+        return "rejected" if has_errors(self.findings) else "ok"
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity != "error"]
 
 
-class ReportfillError(Exception):
-    """Raised for inputs that cannot be filled or files that cannot be read as a report
-    (exit code 2). Carries every problem found, so a user fixes them in one pass."""
-
-    def __init__(self, problems: list[Problem] | Problem):
-        self.problems = problems if isinstance(problems, list) else [problems]
-        super().__init__("\n".join(map(str, self.problems)))
+EXIT_CODES: dict[Status, int] = {"ok": 0, "rejected": 1, "bad": 2}
 
 
-class ReportRejected(Exception):
-    """Raised when a report's numbers break a rule (exit code 1)."""
-
-    def __init__(self, findings: list[Finding]):
-        self.findings = findings
-        super().__init__("\n".join(f.message for f in findings))
+def exit_code(results: Iterable[Result]) -> int:
+    """The worst outcome of a run: 2 if any file was unusable, else 1 if any report
+    breaks a rule, else 0."""
+    return max((EXIT_CODES[r.status] for r in results), default=0)

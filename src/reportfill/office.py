@@ -28,7 +28,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from .findings import Problem, ReportfillError
+from .errors import Problem, ReportfillError
 
 #: Environment variable naming the soffice executable, when it is not found by itself.
 SOFFICE_ENV = "REPORTFILL_SOFFICE"

@@ -1,11 +1,27 @@
-"""One agency-year report as the tool holds it between reading the input and rendering."""
+"""One agency-year report as content: what a TOML input holds, what ``fill`` renders,
+and what reading a published report recovers from it.
+
+It is the model on the far side of the rules: a :class:`Report` comes from a TOML input
+(``readers.toml_input``) or from a document once its tables are located and its numbers
+read (``workflows.check``), and goes to the DOCX renderer or the TOML writer.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
-from .rules import Values
-from .spec import Format
+from .format.spec import Format
+
+Value = int | Decimal | str
+Values = dict[tuple[str, str, str], Value]  # (table key, row key, column key) -> value
+
+
+def show(value: Value) -> str:
+    """Print a value the way it was written: decimals as entered, never as a float."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
 
 
 @dataclass(frozen=True)
@@ -21,17 +37,20 @@ class Prose:
     """A prose section: paragraphs under the heading, then numbered items."""
 
     paragraphs: tuple[str, ...]
-    items: tuple[Item, ...]
+    items: tuple[Item, ...] = ()
 
 
 @dataclass(frozen=True)
 class Report:
-    """``values`` holds what the input states (totals included when stated); the totals
-    the format derives are added by :func:`reportfill.rules.derive` at render time."""
+    """``values`` holds what the source states (totals included when stated); the totals
+    the format derives are added by :func:`reportfill.rules.tables.derive`.
+
+    A report read from someone else's document may lack what its text does not say:
+    ``agency`` is then empty and ``year`` None."""
 
     fmt: Format
     agency: str
-    year: int
+    year: int | None
     title: str
     preface: tuple[str, ...]
     prose: dict[str, Prose]

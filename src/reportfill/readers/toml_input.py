@@ -15,11 +15,11 @@ import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
-from .findings import Problem, ReportfillError
-from .formats import FORMATS, format_for_year
-from .report import Item, Prose, Report
-from .rules import Source, Values, check_values, derive, show, value_problem
-from .spec import Format, Table
+from ..errors import Problem, ReportfillError
+from ..format.formats import FORMATS, format_for_year
+from ..report import Item, Prose, Report, Values, show
+from ..rules.tables import Source, check_values, derive, value_problem
+from ..format.spec import Format, Table
 
 PROSE_KEYS = ("overview", "problems", "other")
 TOP_KEYS = ("agency", "year", "title", "preface", *PROSE_KEYS, "proactive", "applications", "appeals")

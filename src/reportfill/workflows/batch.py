@@ -2,10 +2,10 @@
 
 A county office fills dozens of departments' reports, a province checks thousands. The
 work is spread over a pool of processes; each worker keeps the template it has compiled
-(see :mod:`reportfill.render`) and renders report after report from it. Every file gets an
-answer -- an :class:`Outcome` from :func:`fill_many`, a ``CheckResult`` or ``Unreadable``
-from :func:`check_many` -- in the order the files were given: one bad file never stops
-the rest. Nothing here prints; the command line shows the answers.
+(see :mod:`reportfill.writers.render`) and renders report after report from it. Every
+file gets an answer -- a :class:`~reportfill.findings.Result` -- in the order the files
+were given: one bad file never stops the rest. Nothing here prints; the command line
+shows the answers.
 
 Outputs are named by title, so two inputs with the same title would write the same file.
 Workers therefore only *stage* their output (a synced file in a hidden folder of this
@@ -28,34 +28,10 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from .findings import Finding, Problem, ReportfillError, ReportRejected
-
-Status = Literal["ok", "rejected", "bad"]
-# "rejected": the report breaks a rule (exit code 1); "bad": the input or file cannot be
-# used at all, or two inputs collide (exit code 2).
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What became of one file of a batch."""
-
-    source: Path
-    status: Status
-    output: Path | None = None  # the file written
-    reasons: tuple[str, ...] = ()  # why it failed, one complete message each
-    warnings: tuple[Finding, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        return self.status == "ok"
-
-
-def exit_code(outcomes: Iterable[Outcome]) -> int:
-    """2 if any input was bad or unreadable, else 1 if any report was rejected, else 0."""
-    statuses = {o.status for o in outcomes}
-    return 2 if "bad" in statuses else 1 if "rejected" in statuses else 0
+from ..errors import Problem, ReportfillError, ReportRejected
+from ..findings import Finding, Result
 
 
 def workers(jobs: int | None = None) -> int:
@@ -76,16 +52,16 @@ def _listed(name: str) -> bool:
     return not name.startswith((".", "~$"))
 
 
-def expand(paths: Iterable[str | Path | Outcome], suffix: str) -> list[Path | Outcome]:
+def expand(paths: Iterable[str | Path | Result], suffix: str) -> list[Path | Result]:
     """The files named by ``paths``: a folder stands for the files in it ending in
     ``suffix`` (not its sub-folders), in name order; a file is taken as given, whatever
     its name. A file named twice is taken once. A folder without such files becomes a
-    ``bad`` outcome in its place. Expanding what this returned gives the same list, so a
+    ``bad`` result in its place. Expanding what this returned gives the same list, so a
     caller can expand first (to count the files) and pass the result on."""
     seen: set[Path] = set()
-    found: list[Path | Outcome] = []
+    found: list[Path | Result] = []
     for path in paths:
-        if isinstance(path, Outcome):
+        if isinstance(path, Result):
             found.append(path)
             continue
         path = Path(path)
@@ -95,7 +71,7 @@ def expand(paths: Iterable[str | Path | Outcome], suffix: str) -> list[Path | Ou
                 key=lambda p: p.name,
             )
             if not members:
-                found.append(Outcome(path, "bad", reasons=(f"文件夹中没有 {suffix} 文件",)))
+                found.append(Result(str(path), problems=(f"文件夹中没有 {suffix} 文件",)))
             candidates = members
         else:
             candidates = [path]
@@ -148,8 +124,8 @@ class _Staged:
     warnings: tuple[Finding, ...]
 
 
-def _fill_one(task: tuple[Path, Path, Path | None, Path]) -> _Staged | Outcome:
-    from .docx_write import stage
+def _fill_one(task: tuple[Path, Path, Path | None, Path]) -> _Staged | Result:
+    from ..files import stage
     from .fill import default_output, prepare
 
     source, out_dir, template, staging = task
@@ -158,11 +134,11 @@ def _fill_one(task: tuple[Path, Path, Path | None, Path]) -> _Staged | Outcome:
         target = default_output(report, out_dir)
         return _Staged(source, target, stage(target, data, staging), tuple(warnings))
     except ReportfillError as exc:
-        return Outcome(source, "bad", reasons=tuple(map(str, exc.problems)))
+        return Result(str(source), problems=tuple(map(str, exc.problems)))
     except ReportRejected as exc:
-        return Outcome(source, "rejected", reasons=tuple(f.message for f in exc.findings))
+        return Result(str(source), list(exc.findings))
     except Exception as exc:  # a bug must not cost the other inputs their reports
-        return Outcome(source, "bad", reasons=(f"{source}：{_unexpected(exc)}",))
+        return Result(str(source), problems=(f"{source}：{_unexpected(exc)}",))
 
 
 def _name_key(path: Path) -> str:
@@ -171,20 +147,21 @@ def _name_key(path: Path) -> str:
 
 
 def fill_many(
-    sources: Iterable[str | Path | Outcome],
+    sources: Iterable[str | Path | Result],
     *,
     out_dir: Path = Path("outputs"),
     template: Path | None = None,
     jobs: int | None = None,
-    progress: Callable[[Outcome], None] | None = None,
-) -> list[Outcome]:
+    progress: Callable[[Result], None] | None = None,
+) -> list[Result]:
     """Fill every input named by ``sources`` (files, folders of ``*.toml``, or what
     :func:`expand` made of them) into ``out_dir/{title}.docx``, as
     :func:`reportfill.fill.fill` does for one.
 
-    Returns one :class:`Outcome` per input, in order; ``progress`` is called with each as
-    it is settled. Raises :class:`ReportfillError` if ``out_dir`` cannot be written at all."""
-    from .docx_write import commit
+    Returns one :class:`~reportfill.findings.Result` per input, in order; ``progress`` is
+    called with each as it is settled. Raises :class:`ReportfillError` if ``out_dir``
+    cannot be written at all."""
+    from ..files import commit
 
     out_dir = Path(out_dir)
     template = Path(template) if template else None
@@ -193,10 +170,10 @@ def fill_many(
     claimed: dict[str, Path] = {}
     with _staging(out_dir, needed=bool(sources)) as staging:
         tasks = [(p, out_dir, template, staging) for p in sources]
-        results = _run(_fill_one, tasks, jobs, lambda task, why: Outcome(task[0], "bad", reasons=(f"{task[0]}：{why}",)))
+        results = _run(_fill_one, tasks, jobs, lambda task, why: Result(str(task[0]), problems=(f"{task[0]}：{why}",)))
         outcomes = _in_order(
             entries, results, progress,
-            ready=lambda entry: entry if isinstance(entry, Outcome) else None,
+            ready=lambda entry: entry if isinstance(entry, Result) else None,
             settle=lambda result: _settle(result, claimed, commit) if isinstance(result, _Staged) else result,
         )
     return outcomes
@@ -227,52 +204,52 @@ def _staging(out_dir: Path, needed: bool) -> Iterator[Path | None]:
                 pass
 
 
-def _settle(staged: _Staged, claimed: dict[str, Path], commit) -> Outcome:
+def _settle(staged: _Staged, claimed: dict[str, Path], commit) -> Result:
     key = _name_key(staged.target)
     first = claimed.get(key)
     if first is not None:
         staged.staged.unlink(missing_ok=True)
-        return Outcome(staged.source, "bad", reasons=(
+        return Result(str(staged.source), problems=(
             f"{staged.source}：与 {first} 的标题相同，输出文件 {staged.target} 已由它生成，没有覆盖；"
             "请在其中一个输入中用 title = \"…\" 写不同的标题，或分两次填写到不同的 --out-dir",
         ))
     try:
         commit(staged.staged, staged.target)
     except ReportfillError as exc:
-        return Outcome(staged.source, "bad", reasons=tuple(map(str, exc.problems)))
+        return Result(str(staged.source), problems=tuple(map(str, exc.problems)))
     claimed[key] = staged.source
-    return Outcome(staged.source, "ok", output=staged.target, warnings=staged.warnings)
+    return Result(str(staged.source), list(staged.warnings), kind="toml", output=staged.target)
 
 
 # ------------------------------------------------------------------ check
 
-def _check_one(task: tuple[Path, Any]):
-    from .check import Unreadable, check_document
+def _check_one(task: tuple[Path, Any]) -> Result:
+    from .check import check_document
 
     path, previous = task
     try:
         return check_document(path, previous=previous)
     except ReportfillError as exc:
-        return Unreadable(str(path), tuple(p.message for p in exc.problems))
+        return Result(str(path), problems=tuple(p.message for p in exc.problems))
     except Exception as exc:  # a bug must not cost the other files their answers
-        return Unreadable(str(path), (_unexpected(exc),))
+        return Result(str(path), problems=(_unexpected(exc),))
 
 
 def check_many(
-    paths: Iterable[str | Path | Outcome],
+    paths: Iterable[str | Path | Result],
     *,
     previous: Path | None = None,
     jobs: int | None = None,
-    progress: Callable[[Any], None] | None = None,
-) -> list:
+    progress: Callable[[Result], None] | None = None,
+) -> list[Result]:
     """Check every report named by ``paths`` (files, folders of ``*.docx``, or what
     :func:`expand` made of them), each on its own with
-    :func:`reportfill.check.check_document`, on every core: one ``CheckResult``, or
-    ``Unreadable`` with the reasons, per file, in order. ``progress`` is called with each.
+    :func:`reportfill.workflows.check.check_document`, on every core: one result per
+    file, in order. ``progress`` is called with each.
 
     An unreadable ``previous`` raises :class:`ReportfillError`: the comparison asked for
     cannot be made for any file."""
-    from .check import Unreadable, check_document
+    from .check import check_document
 
     try:
         prior = check_document(previous) if previous is not None else None
@@ -280,11 +257,8 @@ def check_many(
         raise ReportfillError([Problem(p.where, f"上一年度的报告无法读取：{p.message}") for p in exc.problems]) from None
     entries = expand(paths, ".docx")
     tasks = [(p, prior) for p in entries if isinstance(p, Path)]
-    results = _run(_check_one, tasks, jobs, lambda task, why: Unreadable(str(task[0]), (why,)))
-    return _in_order(
-        entries, results, progress,
-        ready=lambda entry: Unreadable(str(entry.source), entry.reasons) if isinstance(entry, Outcome) else None,
-    )
+    results = _run(_check_one, tasks, jobs, lambda task, why: Result(str(task[0]), problems=(why,)))
+    return _in_order(entries, results, progress, ready=lambda entry: entry if isinstance(entry, Result) else None)
 
 
 def _in_order(entries, results, progress, *, ready, settle=lambda result: result) -> list:

@@ -3,24 +3,16 @@ every number, and only then write the file."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import ReportRejected
+from ..files import safe_file_name, write_atomic
+from ..findings import Finding, Result, has_errors
+from ..readers.toml_input import load_input
+from ..report import Report, show
+from ..rules.tables import derive
+from ..writers.render import render
 from .check import check_document
-from .docx_write import safe_file_name, write_atomic
-from .findings import Finding, ReportRejected, has_errors
-from .inputs import load_input
-from .render import render
-from .report import Report
-from .rules import derive, show
-
-
-
-@dataclass(frozen=True)
-class Filled:
-    source: Path
-    output: Path
-    warnings: list[Finding]
 
 
 def default_output(report: Report, out_dir: Path) -> Path:
@@ -33,17 +25,18 @@ def confirm(report: Report, data: bytes) -> list[Finding]:
     back exactly the number that was meant. Returns the warnings; raises on an error."""
     result = check_document(data, name=report.title)
     findings = list(result.findings)
+    read = result.report.values
     expected = derive(report.fmt, report.values)
     for table in report.fmt.tables:
         for p in table.slots:
             key = (table.key, p.cell.row, p.cell.col)
-            got = result.values.get(key)
+            got = read.get(key)
             if got is None or show(got) != show(expected[key]):
                 row, col = table.cell_name(p.cell.row, p.cell.col)
                 findings.append(Finding(
                     "R5", "error", table.name, row, col, show(expected[key]), None if got is None else show(got),
                     f"{table.name} {row} · {col}：生成的文件中读回 {'空白' if got is None else show(got)}，"
-                    f"应为 {show(expected[key])}（模板可能被改动过）",
+                    f"应为 {show(expected[key])}（模板可能被改动过）", key,
                 ))
     if has_errors(findings):
         raise ReportRejected(findings)
@@ -59,7 +52,7 @@ def prepare(source: Path, template: Path | None = None) -> tuple[Report, bytes, 
 
 
 def fill(source: Path, *, output: Path | None = None, out_dir: Path = Path("outputs"),
-         template: Path | None = None) -> Filled:
+         template: Path | None = None) -> Result:
     """Fill ``source`` into ``output`` (default: ``out_dir/{title}.docx``).
 
     Nothing is written unless the input reconciles and the rendered file reads back clean;
@@ -67,4 +60,4 @@ def fill(source: Path, *, output: Path | None = None, out_dir: Path = Path("outp
     report, data, warnings = prepare(source, template)
     target = Path(output) if output else default_output(report, out_dir)
     write_atomic(target, data)
-    return Filled(Path(source), target, warnings)
+    return Result(str(source), warnings, report=report, kind="toml", output=target)

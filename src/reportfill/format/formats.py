@@ -304,3 +304,11 @@ def format_for_year(year: int) -> Format:
         if fmt.applies_to(year):
             return fmt
     raise LookupError(year)
+
+
+def format_or_none(year: int | None) -> Format | None:
+    """The format of ``year``'s reports; None when the year is unknown or too early."""
+    try:
+        return format_for_year(year) if year is not None else None
+    except LookupError:
+        return None

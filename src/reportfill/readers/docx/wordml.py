@@ -99,12 +99,6 @@ def _collect(el: etree._Element, out: list[str]) -> None:
             _collect(child, out)
 
 
-def cell_text(tc: etree._Element) -> str:
-    """A cell's paragraphs joined by newlines; a table nested in the cell is not part of
-    the cell's text (it is read as a table of its own)."""
-    return "\n".join(paragraph_text(b) for b in blocks(tc) if b.tag == P)
-
-
 def val(el: etree._Element | None, default: str | None = None) -> str | None:
     if el is None:
         return default

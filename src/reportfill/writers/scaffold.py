@@ -13,11 +13,11 @@ from pathlib import Path
 
 import tomlkit
 
-from .docx_write import safe_file_name, write_atomic
-from .findings import Problem, ReportfillError
-from .formats import FORMATS, format_for_year
-from .inputs import PROSE_KEYS
-from .spec import Format, Table
+from ..files import safe_file_name, write_atomic
+from ..errors import Problem, ReportfillError
+from ..format.formats import FORMATS, format_for_year
+from ..readers.toml_input import PROSE_KEYS
+from ..format.spec import Format, Table
 
 # What the clerk writes under each prose heading; 五 usually has these two sub-sections.
 _PROSE_GUIDE = {

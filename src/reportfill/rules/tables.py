@@ -1,4 +1,4 @@
-"""The reconciliation rules (R1–R7, R9, R10), evaluated on table values.
+"""The table rules (R1–R7), evaluated on table values.
 
 The same functions judge a TOML input before anything is written and a DOCX reopened
 from disk: both ends turn what they read into a :data:`Values` mapping and call
@@ -8,16 +8,13 @@ caller supplies as a :class:`Source`.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable
 
-from .findings import Finding
-from .spec import Equation, Format, Severity, ValueKind
-
-Value = int | Decimal | str
-Values = dict[tuple[str, str, str], Value]  # (table key, row key, column key) -> value
+from ..findings import Finding
+from ..format.spec import Equation, Format, ValueKind
+from ..report import Values, show
 
 
 @dataclass(frozen=True)
@@ -35,13 +32,6 @@ def table_source(fmt: Format) -> Source:
         return " ".join(part for part in (t.name, row_name) if part) + f" · {col_name}"
 
     return Source(name, "表中填写")
-
-
-def show(value: Value) -> str:
-    """Print a value the way it was written: decimals as entered, never as a float."""
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
 
 
 def value_problem(kind: ValueKind, value: object) -> str | None:
@@ -118,7 +108,7 @@ def _cell_finding(rule, table, row, col, actual, problem, source: Source) -> Fin
     row_name, col_name = table.cell_name(row, col)
     where = source.name_cell(table.key, row, col)
     return Finding(rule, "error", table.name, row_name, col_name, None, actual,
-                   f"{where}：{source.stated} {actual}，{problem}")
+                   f"{where}：{source.stated} {actual}，{problem}", (table.key, row, col))
 
 
 def _equation_finding(fmt: Format, eq: Equation, left, right, source: Source) -> Finding:
@@ -128,7 +118,8 @@ def _equation_finding(fmt: Format, eq: Equation, left, right, source: Source) ->
         row_name, col_name = table.cell_name(row, col)
         expected, actual = show(sum(right)), show(left[0])
         message = f"{source.name_cell(table.key, row, col)}：各分项合计为 {expected}，{source.stated} {actual}"
-        return Finding(eq.rule, "error", table.name, row_name, col_name, expected, actual, message)
+        return Finding(eq.rule, "error", table.name, row_name, col_name, expected, actual, message,
+                       (table.key, row, col))
 
     def side(cells, numbers):
         return " + ".join(f"{table.cell_name(r, c)[0]} {show(n)}" for (r, c), n in zip(cells, numbers))
@@ -142,7 +133,8 @@ def _equation_finding(fmt: Format, eq: Equation, left, right, source: Source) ->
         f"{table.name} {col_name}：{side(eq.left, left)} = {expected}，"
         f"而 {side(eq.right, right)} = {actual}，两边应相等"
     )
-    return Finding(eq.rule, "error", table.name, row_name, col_name, expected, actual, message)
+    return Finding(eq.rule, "error", table.name, row_name, col_name, expected, actual, message,
+                   (table.key, *eq.left[0]))
 
 
 def check_continuity(fmt: Format, values: Values, previous: Values) -> list[Finding]:
@@ -166,35 +158,5 @@ def check_continuity(fmt: Format, values: Values, previous: Values) -> list[Find
         )
         message = f"{table.name} {row_name} · {col_name}：{here} 应等于 {last}"
         findings.append(Finding(rule.rule, rule.severity, table.name, row_name, col_name,
-                                show(sum(before)), show(total_now), message))
+                                show(sum(before)), show(total_now), message, (table.key, row, col)))
     return findings
-
-
-YEAR_IN_TITLE = re.compile(r"(\d{4})\s*年")
-
-
-def check_structure(fmt: Format, title: str, year: int | None, headings: list[str]) -> list[Finding]:
-    """R9: the six headings, present and in order; the title's year is the report year."""
-    findings = []
-    expected = [s.heading for s in fmt.sections]
-    missing = [h for h in expected if h not in headings]
-    for h in missing:
-        findings.append(Finding("R9", "error", "", h, "", h, None, f"缺少标题“{h}”：六个部分的标题须齐全，按规定顺序排列"))
-    present = [h for h in headings if h in expected]
-    if not missing and present != expected:
-        findings.append(Finding("R9", "error", "", "", "", "、".join(expected), "、".join(present),
-                                f"六个部分的顺序不对：应为 {'、'.join(h[:2].rstrip('、') for h in expected)}，文中为 {'、'.join(h[:2].rstrip('、') for h in present)}"))
-    found = YEAR_IN_TITLE.search(title or "")
-    if year is not None and found and int(found.group(1)) != year:
-        findings.append(Finding("R9", "warning", "", "标题", "", str(year), found.group(1),
-                                f"标题中的年度为 {found.group(1)} 年，报告年度为 {year} 年"))
-    return findings
-
-
-def check_fee_statement(fmt: Format, other_section_text: str) -> list[Finding]:
-    """R10: section 六 says whether 信息处理费 was charged (2021 format)."""
-    if not fmt.fee_statement or any(word in other_section_text for word in fmt.fee_statement):
-        return []
-    heading, fee = fmt.sections[-1].heading, fmt.fee_statement[0]
-    return [Finding("R10", "warning", "", heading, "", fee, None,
-                    f"“{heading}”未说明{fee}的收取情况（未收取也建议写明“本年度未收取{fee}”）")]

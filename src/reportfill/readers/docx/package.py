@@ -5,30 +5,28 @@ no DOCX at all, be cut short, or be built to hurt the reader -- a part that infl
 gigabytes, a zip with millions of entries, XML that declares entities to pull in local
 files or fetch URLs. Every limit below is far above what a real annual report needs, and
 every refusal is a :class:`ReportfillError` in words a clerk can act on. Only the parts a
-check needs are ever decompressed.
+check needs are ever decompressed. (What any file can get wrong -- missing, empty, too
+big -- is refused before, in :mod:`reportfill.readers.source`.)
 """
 
 from __future__ import annotations
 
-import io
 import struct
 import zipfile
 import zlib
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import BinaryIO
 
 from lxml import etree
 
-from .findings import Problem, ReportfillError
+from ..source import Opened, megabytes
 from .wordml import w
 
-MAX_FILE_BYTES = 200 * 2**20  # a report with scanned seals is a few MB
 MAX_PART_BYTES = 16 * 2**20  # word/document.xml of a 30-page report is under 2 MB
 MAX_ENTRIES = 5000  # a DOCX has a few dozen parts
 _CHUNK = 2**20
 _MAIN_PART = "word/document.xml"
 _OFFICE_DOCUMENT = "/officeDocument"  # ends the relationship type, transitional or strict
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _END_OF_DIRECTORY = b"PK\x05\x06"
 _OTHER_OFFICE_FILES = {"xl/workbook.xml": "Excel 表格", "ppt/presentation.xml": "PowerPoint 演示文稿"}
 
@@ -39,56 +37,10 @@ def _parser() -> etree.XMLParser:
                            huge_tree=False)
 
 
-def _mb(size: int) -> str:
-    return f"{size / 2**20:.0f} MB" if size >= 2**20 else f"{size} 字节"
-
-
-def _too_big(size: int) -> str:
-    return (f"文件过大（{_mb(size)}），超过 {_mb(MAX_FILE_BYTES)} 的上限：年度报告的 DOCX 通常只有几 MB，"
-            "请确认选对了文件")
-
-
-def read_document(source: Path | str | bytes, where: str) -> etree._Element:
-    """The parsed ``w:document`` element of the DOCX at ``source`` (a path or the file's
-    bytes). ``where`` names the file in messages."""
-    def refuse(message: str) -> ReportfillError:
-        return ReportfillError(Problem(where, message))
-
-    if isinstance(source, bytes):
-        if len(source) > MAX_FILE_BYTES:
-            raise refuse(_too_big(len(source)))
-        size, stream = len(source), io.BytesIO(source)
-    else:
-        path = Path(source)
-        try:
-            if path.is_dir():
-                raise refuse("这是一个文件夹，不是 DOCX 文件")
-            size = path.stat().st_size
-            if size > MAX_FILE_BYTES:
-                raise refuse(_too_big(size))
-            stream = path.open("rb")
-        except FileNotFoundError:
-            raise refuse("找不到这个文件，请检查路径和文件名") from None
-        except PermissionError:
-            raise refuse("没有读取这个文件的权限") from None
-        except OSError as exc:
-            raise refuse(f"无法打开文件（{exc.strerror or exc}）") from None
-    with stream:
-        return _read(stream, size, refuse)
-
-
-def _read(stream: BinaryIO, size: int, refuse) -> etree._Element:
-    if size == 0:
-        raise refuse("文件是空的（0 字节），不是年度报告")
-    head = stream.read(8)
-    if head.startswith(_OLE_MAGIC):
-        raise refuse("这是旧版 Word（.doc）或 WPS（.wps）文件，或是加了密码的文档，不是 DOCX："
-                      "请在 Word 或 WPS 中去掉密码、“另存为” .docx 后再核对")
-    if head.startswith(b"%PDF"):
-        raise refuse("这是 PDF 文件，不是 DOCX：请用报告的 Word 原文件核对")
-    if head.startswith(b"{\\rtf"):
-        raise refuse("这是 RTF 文件，不是 DOCX：请在 Word 或 WPS 中“另存为” .docx 后再核对")
-    if not head.startswith(b"PK"):
+def read_document(opened: Opened) -> etree._Element:
+    """The parsed ``w:document`` element of an opened DOCX."""
+    stream, size, refuse = opened.stream, opened.size, opened.refuse
+    if not opened.head.startswith(b"PK"):
         raise refuse("不是 DOCX 文件（DOCX 是 ZIP 压缩包，而这个文件不是），请确认选对了文件")
     entries = _declared_entries(stream, size)
     if entries is not None and entries > MAX_ENTRIES:
@@ -144,7 +96,7 @@ def _part(package: zipfile.ZipFile, name: str, refuse) -> bytes:
     if info.flag_bits & 0x1:
         raise refuse("文档已加密，请在 Word 或 WPS 中去掉密码后再核对")
     if info.file_size > MAX_PART_BYTES:
-        raise refuse(f"{name} 解压后有 {_mb(info.file_size)}，超过 {_mb(MAX_PART_BYTES)} 的上限"
+        raise refuse(f"{name} 解压后有 {megabytes(info.file_size)}，超过 {megabytes(MAX_PART_BYTES)} 的上限"
                      "（可能是恶意构造的“压缩炸弹”），拒绝读取")
     out = bytearray()
     try:
@@ -152,7 +104,7 @@ def _part(package: zipfile.ZipFile, name: str, refuse) -> bytes:
             while chunk := part.read(_CHUNK):
                 out += chunk
                 if len(out) > MAX_PART_BYTES:
-                    raise refuse(f"{name} 解压后超过 {_mb(MAX_PART_BYTES)} 的上限"
+                    raise refuse(f"{name} 解压后超过 {megabytes(MAX_PART_BYTES)} 的上限"
                                  "（可能是恶意构造的“压缩炸弹”），拒绝读取")
     except zlib.error:
         raise refuse(f"DOCX 文件已损坏：{name} 无法解压") from None

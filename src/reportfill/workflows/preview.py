@@ -14,8 +14,8 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from . import office
-from .findings import Problem, ReportfillError
+from .. import office
+from ..errors import Problem, ReportfillError
 
 DPI = 110
 

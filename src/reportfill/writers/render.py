@@ -19,12 +19,12 @@ import jinja2
 from docxtpl import DocxTemplate
 from markupsafe import Markup, escape
 
-from .docx_write import package_bytes
-from .findings import Problem, ReportfillError
-from .report import Prose, Report
-from .rules import derive, show
-from .spec import Format
-from .template_builder import CHINESE_NUMERALS, placeholder, template_name
+from .docx_package import package_bytes
+from ..errors import Problem, ReportfillError
+from ..report import Prose, Report, show
+from ..rules.tables import derive
+from ..format.spec import Format
+from .template_builder import CHINESE_NUMERALS, SOURCE_TEMPLATES, placeholder, template_name
 
 
 def _literal(value) -> Markup:
@@ -106,7 +106,7 @@ def default_template(fmt: Format) -> Path:
     shipped = resources.files("reportfill") / "templates" / template_name(fmt)
     if shipped.is_file():
         return Path(str(shipped))
-    return Path(__file__).resolve().parents[2] / "templates" / template_name(fmt)
+    return SOURCE_TEMPLATES / template_name(fmt)
 
 
 def _numbered(index: int) -> str:

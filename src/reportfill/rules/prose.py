@@ -13,10 +13,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .findings import Finding
-from .formats import APPEALS
-from .rules import Values, show
-from .spec import Format
+from ..findings import Finding
+from ..format.formats import APPEALS
+from ..report import Values, show
+from ..format.spec import Format
 
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 _COMPARISON = re.compile(r"较|同比|环比|去年|上一年|上年(?!结转)|比上|增长|下降|减少|增加|持平")

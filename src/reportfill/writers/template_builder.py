@@ -23,9 +23,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt, Twips
 
-from .docx_write import package_bytes
-from .formats import FORMATS
-from .spec import Format, Label, Table
+from .docx_package import package_bytes
+from ..format.formats import FORMATS
+from ..format.spec import Format, Label, Table
 
 # ---------------------------------------------------------------- typography
 PAGE = {"width": Mm(210), "height": Mm(297), "top": Mm(37), "bottom": Mm(35), "left": Mm(28), "right": Mm(26)}
@@ -331,8 +331,11 @@ def template_name(fmt: Format) -> str:
     return f"report-{fmt.id}.docx"
 
 
+SOURCE_TEMPLATES = Path(__file__).resolve().parents[3] / "templates"  # in a source checkout
+
+
 def main(argv: list[str]) -> None:
-    out_dir = Path(argv[0]) if argv else Path(__file__).resolve().parents[2] / "templates"
+    out_dir = Path(argv[0]) if argv else SOURCE_TEMPLATES
     out_dir.mkdir(parents=True, exist_ok=True)
     for fmt in FORMATS:
         if fmt.generated:

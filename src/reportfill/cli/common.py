@@ -1,0 +1,43 @@
+"""What the commands share: library errors turned into click's exceptions with the exit
+code they stand for, and a progress bar for long runs."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import click
+
+
+class Failed(click.ClickException):
+    """A run that cannot go on: every problem on its own line, in Chinese, on stderr."""
+
+    def __init__(self, problems, exit_code: int):
+        super().__init__("\n".join(f"错误：{p}" for p in problems))
+        self.exit_code = exit_code
+
+    def show(self, file=None) -> None:
+        click.echo(self.message, err=True)
+
+
+@contextmanager
+def library_errors() -> Iterator[None]:
+    """A bad input or unreadable file exits 2; a report whose numbers break a rule, 1."""
+    from ..errors import ReportfillError, ReportRejected
+
+    try:
+        yield
+    except ReportfillError as exc:
+        raise Failed(exc.problems, 2) from None
+    except ReportRejected as exc:
+        raise Failed([f.message for f in exc.findings], 1) from None
+
+
+def with_progress(count: int, run, label: str):
+    """``run(progress)``, with a progress bar on stderr when it is a terminal; output
+    that goes to a file or a pipe gets no bar."""
+    if count > 1 and sys.stderr.isatty():
+        with click.progressbar(length=count, label=label, file=sys.stderr) as bar:
+            return run(lambda _: bar.update(1))
+    return run(None)

@@ -1,0 +1,88 @@
+"""``reportfill fill``: TOML inputs become report DOCX files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .common import library_errors, with_progress
+
+
+@click.command("fill")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="输出的 DOCX 文件（只给一个输入时可用）。默认：outputs/{标题}.docx")
+@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("outputs"),
+              show_default=True, help="输出文件夹。")
+@click.option("--template", type=click.Path(dir_okay=False, path_type=Path),
+              help="用自己在 Word 中改过样式的模板副本来填写。")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="同时处理的进程数。默认：CPU 核数。")
+@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 导出 PDF，放在每个 DOCX 旁边。")
+def command(inputs, output, out_dir, template, jobs, pdf):
+    """把 TOML 输入填写成年度报告 DOCX，并重新打开核对所有合计。
+
+    可以给多个输入文件或文件夹（其中所有 *.toml），结果写入 --out-dir。"""
+    if output and (len(inputs) > 1 or inputs[0].is_dir()):
+        raise click.UsageError("-o/--output 只能用于一个输入文件；给多个输入或一个文件夹时请用 --out-dir")
+    if len(inputs) > 1 or inputs[0].is_dir():
+        _fill_batch(inputs, out_dir, template, jobs, pdf)
+        return
+
+    from ..workflows.fill import fill
+
+    with library_errors():
+        filled = fill(inputs[0], output=output, out_dir=out_dir, template=template)
+    for warning in filled.warnings:
+        click.echo(f"提示（{warning.rule}）：{warning.message}")
+    click.echo(f"已生成：{filled.output}")
+    if pdf:
+        raise SystemExit(_export_pdfs([filled.output]))
+
+
+def _export_pdfs(docx_paths) -> int:
+    """PDFs of the written reports, all in one LibreOffice run; 2 when that fails (the
+    DOCX files stay written), else 0."""
+    from ..errors import ReportfillError
+    from ..office import convert
+
+    if not docx_paths:
+        return 0
+    try:
+        for written in convert(docx_paths, "pdf"):
+            click.echo(f"已生成：{written}")
+    except ReportfillError as exc:
+        for problem in exc.problems:
+            click.echo(f"错误：{problem}", err=True)
+        click.echo("DOCX 已生成，只是没有导出 PDF。", err=True)
+        return 2
+    return 0
+
+
+def _fill_batch(inputs, out_dir, template, jobs, pdf):
+    """Several inputs or folders: one line per input, a count, and the exit code of the
+    worst outcome (2 bad input, 1 rejected report, 0 all written)."""
+    from ..findings import exit_code
+    from ..workflows.batch import expand, fill_many
+
+    entries = expand(inputs, ".toml")
+    with library_errors():
+        results = with_progress(len(entries), lambda progress: fill_many(
+            entries, out_dir=out_dir, template=template, jobs=jobs, progress=progress), "填写")
+    for result in results:
+        _print_result(result)
+    failed = sum(not r.ok for r in results)
+    click.echo(f"共 {len(results)} 个：成功 {len(results) - failed} 个，失败 {failed} 个。")
+    exported = _export_pdfs([r.output for r in results if r.ok]) if pdf else 0
+    raise SystemExit(max(exit_code(results), exported))
+
+
+def _print_result(result) -> None:
+    if result.ok:
+        click.echo(f"成功  {result.source} → {result.output}")
+        for warning in result.warnings:
+            click.echo(f"      提示（{warning.rule}）：{warning.message}")
+        return
+    click.echo(f"失败  {result.source}")
+    for reason in result.problems or [f.message for f in result.errors]:
+        click.echo(f"      {reason}")

@@ -1,0 +1,21 @@
+"""``reportfill preview``: page images of reports."""
+
+from __future__ import annotations
+
+import click
+
+from .common import library_errors
+
+
+@click.command("preview")
+@click.argument("reports", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
+@click.option("-o", "--output-dir", "out_dir", type=click.Path(file_okay=False, path_type=str),
+              help="图片输出目录（默认：报告旁的 “文件名-pages” 文件夹）。")
+def command(reports, out_dir):
+    """把报告的每一页导出为 PNG 图片（需要 LibreOffice 和 pdftoppm）。"""
+    from ..workflows.preview import preview
+
+    with library_errors():
+        written = preview(reports, out_dir)
+    for path in written:
+        click.echo(str(path))

@@ -1,0 +1,53 @@
+"""Chinese text for a clerk: per file, what it is, its findings grouped by table, and a
+verdict in words."""
+
+from __future__ import annotations
+
+from ..findings import Finding, Result
+from ..format.formats import FORMATS
+
+_FORMAT_NAMES = {f.id: f"{f.id} 年版（{f.basis}）" for f in FORMATS}
+_SEVERITY = {"error": "错误", "warning": "提醒"}
+WHOLE_DOCUMENT = "全文"
+
+
+def report(results: list[Result]) -> str:
+    return "\n\n".join(block(r) for r in results)
+
+
+def block(result: Result) -> str:
+    lines = [f"== {result.source} =="]
+    if result.problems:
+        lines += [f"无法读取：{reason}" for reason in result.problems]
+        lines.append("结论：无法核对，这个文件不能作为年度报告读取。")
+        return "\n".join(lines)
+    read = result.report
+    about = [f"格式：{_FORMAT_NAMES.get(read.fmt.id, read.fmt.id)}"]
+    if read.agency:
+        about.append(f"机关：{read.agency}")
+    if read.year is not None:
+        about.append(f"年度：{read.year}")
+    if read.title:
+        about.append(f"标题：{read.title}")
+    if result.published:
+        about.append(f"发布日期：{result.published.isoformat()}")
+    lines.append("；".join(about))
+    groups: dict[str, list[Finding]] = {}
+    for finding in result.findings:
+        groups.setdefault(finding.table or WHOLE_DOCUMENT, []).append(finding)
+    for table, findings in groups.items():
+        lines.append(table)
+        lines += [f"  【{_SEVERITY[f.severity]}】{f.rule} {f.message}" for f in findings]
+    lines.append(verdict(result.findings))
+    return "\n".join(lines)
+
+
+def verdict(findings: list[Finding]) -> str:
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
+    if errors:
+        more = f"，另有 {warnings} 条提醒" if warnings else ""
+        return f"结论：不通过，共 {errors} 处错误{more}，请修改后再发布。"
+    if warnings:
+        return f"结论：通过（没有错误），有 {warnings} 条提醒请核实。"
+    return "结论：通过，各表勾稽关系一致。"

@@ -1,0 +1,51 @@
+"""Every rule reportfill applies, once: its id, its severity and a one-line title.
+
+``check --help``, the README's rule list and the JSON output's rule titles are generated
+from this catalogue, so a rule cannot be documented differently in two places. R1–R10
+are the rules of the official format (FORMAT.md); the code that applies each lives in
+the module named beside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..format.spec import Severity
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: Severity  # what a finding of this rule is, unless its title names an exception
+    title: str  # Chinese, one line
+
+
+CATALOGUE = (
+    # rules.tables
+    Rule("R1", "error", "表三每一列：本年新收 + 上年结转 = 办理结果总计 + 结转下年度"),
+    Rule("R2", "error", "表三每一行：总计 = 六类申请人之和"),
+    Rule("R3", "error", "表三每一列：办理结果总计 = （一）至（六）各项之和"),
+    Rule("R4", "error", "表四每一组：总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结"),
+    Rule("R5", "error", "每个数字单元格是不小于 0 的整数（不能空白、写“/”或“—”），收费金额是以万元为单位的数"),
+    Rule("R6", "error", "跨年（需上年报告）：本年上年结转 = 上年结转下年度继续办理，逐列相等"),
+    Rule("R7", "warning", "跨年（需上年报告）：现行有效件数 = 上年现行有效件数 + 本年制发 − 本年废止"),
+    # rules.prose
+    Rule("R8", "warning", "正文中的申请数、行政复议数、行政诉讼数与表格一致"),
+    # rules.structure
+    Rule("R9", "error", "六个部分的标题齐全、顺序正确，表格格式与报告年度相符（标题中的年度不符为提醒）"),
+    Rule("R10", "warning", "“六、其他需要报告的事项”说明信息处理费的收取情况"),
+)
+
+RULES = {rule.id: rule for rule in CATALOGUE}
+
+
+def as_help() -> str:
+    """The rule list for ``check --help`` (click keeps lines after a ``\\b`` as they are)."""
+    return "\b\n" + "\n".join(f"{r.id:<4}{'错误' if r.severity == 'error' else '提醒'}  {r.title}" for r in CATALOGUE)
+
+
+def as_markdown() -> str:
+    """The rule list for the README."""
+    lines = ["| 规则 | 级别 | 内容 |", "|---|---|---|"]
+    lines += [f"| {r.id} | {'错误' if r.severity == 'error' else '提醒'} | {r.title} |" for r in CATALOGUE]
+    return "\n".join(lines)

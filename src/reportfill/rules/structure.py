@@ -1,0 +1,50 @@
+"""The structure rules: R9 (the six headings, in order; the title's year; the layout of
+the report's year) and R10 (section 六 states the 信息处理费)."""
+
+from __future__ import annotations
+
+import re
+
+from ..findings import Finding
+from ..format.formats import format_or_none
+from ..format.spec import Format
+
+YEAR_IN_TITLE = re.compile(r"(\d{4})\s*年")
+
+
+def check_structure(fmt: Format, title: str, year: int | None, headings: list[str]) -> list[Finding]:
+    """R9: the six headings, present and in order; the title's year is the report year."""
+    findings = []
+    expected = [s.heading for s in fmt.sections]
+    missing = [h for h in expected if h not in headings]
+    for h in missing:
+        findings.append(Finding("R9", "error", "", h, "", h, None, f"缺少标题“{h}”：六个部分的标题须齐全，按规定顺序排列"))
+    present = [h for h in headings if h in expected]
+    if not missing and present != expected:
+        findings.append(Finding("R9", "error", "", "", "", "、".join(expected), "、".join(present),
+                                f"六个部分的顺序不对：应为 {'、'.join(h[:2].rstrip('、') for h in expected)}，文中为 {'、'.join(h[:2].rstrip('、') for h in present)}"))
+    found = YEAR_IN_TITLE.search(title or "")
+    if year is not None and found and int(found.group(1)) != year:
+        findings.append(Finding("R9", "warning", "", "标题", "", str(year), found.group(1),
+                                f"标题中的年度为 {found.group(1)} 年，报告年度为 {year} 年"))
+    return findings
+
+
+def check_fee_statement(fmt: Format, other_section_text: str) -> list[Finding]:
+    """R10: section 六 says whether 信息处理费 was charged (2021 format)."""
+    if not fmt.fee_statement or any(word in other_section_text for word in fmt.fee_statement):
+        return []
+    heading, fee = fmt.sections[-1].heading, fmt.fee_statement[0]
+    return [Finding("R10", "warning", "", heading, "", fee, None,
+                    f"“{heading}”未说明{fee}的收取情况（未收取也建议写明“本年度未收取{fee}”）")]
+
+
+def check_layout_year(fmt: Format, year: int | None) -> list[Finding]:
+    """R9: the tables are laid out in the format of the report's year (a 2021 or later
+    report in the 2019 trial layout is wrong as a whole, not cell by cell)."""
+    right = format_or_none(year)
+    if right is None or right is fmt:
+        return []
+    years = f"{fmt.first_year}–{fmt.last_year} 年度" if fmt.last_year else f"{fmt.first_year} 年度及以后"
+    message = f"{year} 年度的报告应使用{right.basis}规定的表格格式，本报告的表格是{fmt.basis}的格式（用于 {years}的报告）"
+    return [Finding("R9", "error", "", "表格格式", "", right.basis, fmt.basis, message)]

@@ -1,0 +1,90 @@
+"""How the text of a cell or a paragraph is compared and read, whoever typed it.
+
+Real reports type ``1、`` for ``1.``, break header cells over lines, use full-width
+digits and half-width brackets, and write numbers with thousands separators or units.
+Labels are compared in one normalized form; a cell states a number only when its whole
+text reads as one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+from .format.spec import ValueKind
+from .report import Value
+
+THRESHOLD = 0.8  # "一、本年新收…" and "二、上年结转…" are 0.75 alike; real variants score higher
+
+
+_INVISIBLE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff\u00ad]+")
+_UNIFY = str.maketrans({**{q: '"' for q in "“”„‟〝〞「」『』‘’‚‛'"},
+                        **{o: "(" for o in "【〔［[〖"}, **{c: ")" for c in "】〕］]〗"},
+                        "\u2212": "-", "－": "-"})
+_SUB_ITEM = re.compile(r"^(?:\((\d+)\)|(\d+)[)、,.])")
+_CHINESE_ITEM = re.compile(r"^([一二三四五六七八九十]+)[.,]")
+_CHINESE_SUB = re.compile(r"^\(([一二三四五六七八九十]+)\)[、.,]")
+_TRAILING_NOTE = re.compile(r"^(.{2,}?)\([^()]*\)$")
+
+
+def normalize(text: str) -> str:
+    """The form in which labels are compared: NFKC (full-width letters, digits and
+    punctuation become half-width), no whitespace anywhere, one kind of quote and bracket,
+    ``1、`` and ``(1)`` as ``1.``, ``一.`` as ``一、``."""
+    s = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).translate(_UNIFY)
+    s = _SUB_ITEM.sub(lambda m: f"{m.group(1) or m.group(2)}.", s)
+    s = _CHINESE_ITEM.sub(r"\1、", s)
+    return _CHINESE_SUB.sub(r"(\1)", s)
+
+
+@lru_cache(maxsize=1 << 16)
+def similarity(a: str, b: str) -> float:
+    """How alike two normalized labels are, 0..1. A label that only adds or drops a
+    trailing note in brackets, or is cut short, still counts as the same label."""
+    if a == b:
+        return 1.0
+    if not a or not b:
+        return 0.0
+    core_a, core_b = _TRAILING_NOTE.sub(r"\1", a), _TRAILING_NOTE.sub(r"\1", b)
+    if core_a == core_b:
+        return 0.95
+    short, long = sorted((a, b), key=len)
+    if len(short) >= 4 and long.startswith(short):
+        return 0.9
+    if 2 * len(short) / (len(a) + len(b)) < THRESHOLD:
+        return 0.0  # cannot reach the threshold; spares the slow comparison
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_INTEGER = re.compile(r"[+-]?\d{1,30}")
+_DECIMAL = re.compile(r"[+-]?(?:\d{1,30}\.\d{0,30}|\.\d{1,30})")
+
+
+def read_number(text: str, kind: ValueKind, unit: str = "") -> Value | None:
+    """The value a cell states, or None when it states none (blank, ``/``, ``—``, words).
+
+    Full-width digits, spaces and thousands separators are read; a decimal is exact; the
+    column's ``unit`` may follow the number ("28.1632万元"). A negative or fractional count
+    is returned as read, for the rules to judge."""
+    if kind == "text":
+        return " ".join(text.split())
+    s = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).translate(_UNIFY)
+    if unit and s.endswith(unit):
+        s = s[: -len(unit)]
+    if _THOUSANDS.fullmatch(s):
+        s = s.replace(",", "")
+    if _INTEGER.fullmatch(s):
+        return int(s)
+    if _DECIMAL.fullmatch(s):
+        return Decimal(s)
+    return None
+
+
+def is_number(text: str) -> bool:
+    return read_number(text, "delta") is not None
+
+

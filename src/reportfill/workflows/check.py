@@ -1,0 +1,92 @@
+"""Check a finished report: read it, find its tables, and apply the rules.
+
+The same rule functions that refuse a bad TOML input judge the document
+(:func:`reportfill.rules.tables.check_values` and friends); this module only gathers what
+they need from the document model -- the numbers, the title, the headings, section 六 --
+and adds what only a finished document can get wrong: a table not found, a cell with no
+number in it, prose figures (R8), and the 2019 layout used for a 2021 or later report.
+
+``fill`` checks every report it renders this way, so this stays cheap.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..document import Document
+from ..errors import Problem, ReportfillError
+from ..findings import Finding, Result
+from ..format.formats import FORMATS, format_or_none
+from ..format.spec import Format
+from ..locate import locate
+from ..outline import outline, report_year
+from ..readers import read
+from ..report import Prose, Report
+from ..rules.prose import check_prose
+from ..rules.structure import check_fee_statement, check_layout_year, check_structure
+from ..rules.tables import check_continuity, check_values
+from ..values import read_values
+
+
+def check_document(source: Path | str | bytes, *, previous: Path | str | bytes | Result | None = None,
+                   name: str | None = None) -> Result:
+    """Read a report and check it against every rule that applies.
+
+    ``previous`` is last year's report (a file, its bytes, or its result), enabling the
+    cross-year rules R6 and R7. Raises :class:`ReportfillError` when the file cannot be
+    read as an annual report at all."""
+    where = name or (str(source) if not isinstance(source, bytes) else "文档")
+    result = judge(read(source, where), where)
+    if previous is not None:
+        prior = previous if isinstance(previous, Result) else check_document(previous)
+        result.findings = _in_table_order(result.report.fmt, result.findings + against_previous(result, prior))
+    return result
+
+
+def judge(document: Document, where: str) -> Result:
+    """Locate the tables of a read document, read its numbers and text, apply the rules."""
+    outside = [p.text for p in document.paragraphs if not p.inside]
+    located = locate(document, prefer=format_or_none(report_year(FORMATS[0], outside)))
+    if located is None:
+        raise ReportfillError(Problem(where, "文件中找不到年度报告的统计表（表二、表三、表四）："
+                                             "请确认这是政府信息公开工作年度报告，且表格没有被转换成图片或文本框"))
+    fmt = located.fmt
+    parts = located.parts
+    parts_of = outline(fmt, [p.text for p in document.paragraphs if not parts.intersection(p.inside)])
+
+    values, findings = read_values(located)
+    findings += check_values(fmt, values)
+    findings += check_layout_year(fmt, parts_of.year)
+    findings += check_structure(fmt, parts_of.title, parts_of.year, parts_of.headings)
+    last = fmt.sections[-1].heading
+    if last in parts_of.heading_at:
+        after = parts_of.text[parts_of.heading_at[last] + 1:]
+        findings += check_fee_statement(fmt, "".join("".join(t.split()) for t in after))
+    findings += check_prose(fmt, values, parts_of.prose, parts_of.year)
+    report = Report(
+        fmt=fmt,
+        agency=parts_of.agency,
+        year=parts_of.year,
+        title=parts_of.title or document.title,
+        preface=parts_of.preface,
+        prose={s.key: Prose(parts_of.section(s.heading) or ()) for s in fmt.sections if s.key not in fmt.table},
+        values=values,
+    )
+    return Result(where, _in_table_order(fmt, findings), report=report, kind=document.kind,
+                  published=document.published)
+
+
+def against_previous(result: Result, prior: Result) -> list[Finding]:
+    """R6 and R7 against last year's report, and a warning when it is not last year's."""
+    year, before = result.report.year, prior.report.year
+    findings = []
+    if year is not None and before is not None and before != year - 1:
+        findings.append(Finding("R6", "warning", "", "上年报告", "", str(year - 1), str(before),
+                                f"作为上年报告给出的是 {before} 年度的报告，本报告是 {year} 年度的，跨年核对应使用 {year - 1} 年度的报告"))
+    return findings + check_continuity(result.report.fmt, result.report.values, prior.report.values)
+
+
+def _in_table_order(fmt: Format, findings: list[Finding]) -> list[Finding]:
+    """Whole-document findings first, then table by table; each group keeps rule order."""
+    order = {"": 0} | {t.name: i + 1 for i, t in enumerate(fmt.tables)}
+    return sorted(findings, key=lambda f: order.get(f.table, len(order)))
