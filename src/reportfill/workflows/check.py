@@ -21,10 +21,11 @@ from ..format.spec import Format
 from ..locate import locate
 from ..outline import outline, report_year
 from ..readers import read
-from ..report import Prose, Report
+from ..report import Report
 from ..rules.prose import check_prose
 from ..rules.structure import check_fee_statement, check_layout_year, check_structure
 from ..rules.tables import check_continuity, check_values
+from ..subheadings import split
 from ..values import read_values
 
 
@@ -69,7 +70,7 @@ def judge(document: Document, where: str) -> Result:
         year=parts_of.year,
         title=parts_of.title or document.title,
         preface=parts_of.preface,
-        prose={s.key: Prose(parts_of.section(s.heading) or ()) for s in fmt.sections if s.key not in fmt.table},
+        prose={s.key: split(parts_of.section(s.heading) or ()) for s in fmt.sections if s.key not in fmt.table},
         values=values,
     )
     return Result(where, _in_table_order(fmt, findings), report=report, kind=document.kind,
