@@ -141,3 +141,10 @@ def test_fill_previous_refuses_a_report_that_breaks_r6(tmp_path):
 def test_fill_previous_with_several_inputs_is_a_usage_error(tmp_path):
     done = CliRunner().invoke(main, ["fill", str(COPIED), str(REWRITTEN), "--previous", str(LAST)])
     assert done.exit_code == 2 and "--previous" in done.output
+
+
+def test_fill_previous_that_cannot_be_read_is_exit_2_and_nothing_written(tmp_path):
+    out = tmp_path / "2023.docx"
+    done = CliRunner().invoke(main, ["fill", str(COPIED), "-o", str(out), "--previous", str(tmp_path / "none.docx")])
+    assert done.exit_code == 2 and not out.exists()
+    assert "上一年度的报告无法读取：找不到这个文件" in done.stderr

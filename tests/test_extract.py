@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from conftest import REPO, SEED
 from docx_fixtures import build_report, reconciling_values
 from reportfill.cli import main
-from reportfill.format.formats import FORMAT_2019, FORMAT_2021
+from reportfill.format.formats import APPLICANTS, FORMAT_2019, FORMAT_2021
 from reportfill.readers.toml_input import load_input
 from reportfill.report import Item, Prose
 from reportfill.rules.tables import derive
@@ -171,6 +171,21 @@ def test_a_word_report_with_blank_and_slash_cells(tmp_path):
                                                   Item("改进情况", ("下一步将完善信息发布机制。",))))
     filled = fill(out, output=tmp_path / "filled.docx")
     assert check_document(filled.output).report.values == values
+
+
+def test_a_row_left_blank_is_named_once(tmp_path):
+    values = {k: v for k, v in reconciling_values(FORMAT_2021, seed=5).items() if k not in FORMAT_2021.derived}
+    blank = {}
+    for col in APPLICANTS:
+        values[("applications", "partly_disclosed", col)] += values[("applications", "disclosed", col)]
+        values[("applications", "disclosed", col)] = 0
+        blank[("applications", "disclosed", col)] = ""
+    values = derive(FORMAT_2021, values)
+    source = tmp_path / "r.docx"
+    source.write_bytes(build_report(FORMAT_2021, values, 2021, texts=blank))
+    extracted = extract(source)
+    assert extracted.ok and extracted.listing() == [("表三 （一）予以公开 整行", "")]
+    assert "disclosed = [0, 0, 0, 0, 0, 0] # （一）予以公开；原报告空白，按 0 写入\n" in extracted.text
 
 
 def test_a_stated_total_that_does_not_add_up_is_kept_and_the_report_has_errors(tmp_path):

@@ -27,18 +27,16 @@ def command(report, output, agency, year, force):
     \b
     退出码：0 已提取；1 已提取，但原报告有错误（列在标准错误中，请在输入中改正后再 fill）；
     2 无法提取（文件无法读取，或是 2019 年试行格式的报告），不写任何文件。"""
-    from ..rules.tables import table_source
     from ..workflows.extract import write_extracted
 
     with library_errors():
         extracted, target = write_extracted(report, output, force=force, agency=agency, year=year)
     click.echo(f"已提取：{target}（可运行 reportfill fill {target}）")
-    name = table_source(extracted.report.fmt).name_cell
     if extracted.zeroed:
         click.echo("以下单元格在原报告中没有数字，已按 0 写入，请核实：", err=True)
-        for key, held in extracted.zeroed.items():
-            what = "找不到这个单元格" if held is None else f"填写“{held}”" if held else "空白"
-            click.echo(f"  {name(*key)}（{what}）", err=True)
+        for place, held in extracted.listing():
+            what = "找不到" if held is None else f"填写“{held}”" if held else "空白"
+            click.echo(f"  {place}（{what}）", err=True)
     for heading, paragraphs in extracted.left_out.items():
         click.echo(f"“{heading}”中表格以外的文字，输入中没有位置，没有提取：", err=True)
         for paragraph in paragraphs:

@@ -48,11 +48,15 @@ def check_document(source: Path | str | bytes, *, previous: Path | str | bytes |
 
 
 def read_previous(source: Path | str | bytes) -> Result:
-    """Last year's report, from its TOML input (totals computed) or any readable report."""
-    if not isinstance(source, bytes) and Path(source).suffix.lower() == ".toml":
-        report = load_input(source)
-        return Result(str(source), report=replace(report, values=derive(report.fmt, report.values)), kind="toml")
-    return check_document(source)
+    """Last year's report, from its TOML input (totals computed) or any readable report;
+    raises :class:`ReportfillError` saying it is last year's report that cannot be read."""
+    try:
+        if not isinstance(source, bytes) and Path(source).suffix.lower() == ".toml":
+            report = load_input(source)
+            return Result(str(source), report=replace(report, values=derive(report.fmt, report.values)), kind="toml")
+        return check_document(source)
+    except ReportfillError as exc:
+        raise ReportfillError([Problem(p.where, f"上一年度的报告无法读取：{p.message}") for p in exc.problems]) from None
 
 
 def with_previous(result: Result, prior: Result) -> Result:

@@ -26,7 +26,7 @@ from ..locate import locate
 from ..outline import outline
 from ..readers import read
 from ..report import Report
-from ..rules.tables import check_values, derive
+from ..rules.tables import check_values, derive, table_source
 from ..writers.scaffold import Notes, default_input_path, input_text, write_input
 from .check import judge
 
@@ -50,6 +50,24 @@ class Extracted:
     zeroed: dict[Key, str | None]
     left_out: dict[str, tuple[str, ...]]
     findings: list[Finding]
+
+    def listing(self) -> list[tuple[str, str | None]]:
+        """The cells written as 0, named as a clerk reads the printed table, with what
+        the report held: a labelled row whose every number is missing alike is named once."""
+        fmt = self.report.fmt
+        name = table_source(fmt).name_cell
+        out, done = [], set()
+        for key, held in self.zeroed.items():
+            table = fmt.table[key[0]]
+            row_name = table.cell_name(key[1], key[2])[0]
+            row = [(key[0], key[1], p.cell.col) for p in table.row_slots(key[1])
+                   if (key[0], key[1], p.cell.col) not in fmt.derived]
+            if not row_name or len(row) == 1 or any(self.zeroed.get(k, "?") != held for k in row):
+                out.append((name(*key), held))
+            elif key[:2] not in done:
+                done.add(key[:2])
+                out.append((f"{table.name} {row_name} 整行", held))
+        return out
 
     @property
     def ok(self) -> bool:

@@ -49,10 +49,7 @@ def start_from(agency: str, year: int, last: Path | str, *, gap_year: bool = Fal
 
     Raises :class:`ReportfillError` when ``last`` cannot be read, is another agency's, or
     is not the year before's (an earlier year is accepted with ``gap_year``)."""
-    try:
-        prior = read_previous(last)
-    except ReportfillError as exc:
-        raise ReportfillError([Problem(p.where, f"上一年度的报告无法读取：{p.message}") for p in exc.problems]) from None
+    prior = read_previous(last)
     report = blank_report(agency, year, today=today)  # refuses a year that cannot be filled
     before = prior.report
     warnings = _check_pairing(str(last), agency, year, before, gap_year)

@@ -249,13 +249,13 @@ def _numbers(fmt: Format, table: Table, values: Mapping[Key, Value], notes: Note
 
 
 def _cell_remarks(table: Table, keys: list[Key], cells: Mapping[Key, str]) -> list[str]:
-    """The notes on a row's cells: one remark when every cell has the same note, else
-    each note once with the numbers it is about ("第3个数（科研机构）")."""
+    """The notes on a row's cells: the note alone when it is about every cell of the
+    row, else each note once with the numbers it is about ("第3个数（科研机构）")."""
     noted = [(n, k) for n, k in enumerate(keys) if k in cells]
     if not noted:
         return []
-    if len(keys) == 1 or (len(noted) == len(keys) and len({cells[k] for _, k in noted}) == 1):
-        return [cells[keys[0]] if len(keys) == 1 else f"{len(keys)} 个数都{cells[keys[0]]}"]
+    if len(noted) == len(keys) and len({cells[k] for _, k in noted}) == 1:
+        return [cells[keys[0]]]
     by_note: dict[str, list[str]] = {}
     for n, k in noted:
         column = table.cell_name(k[1], k[2])[1].split(" · ")[-1]
