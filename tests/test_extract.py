@@ -226,6 +226,17 @@ def test_text_outside_the_tables_and_the_stated_publication_are_named(tmp_path):
     assert "“二、主动公开政府信息情况”中表格以外的文字，输入中没有位置，没有提取：\n  注：本表数据截至2021年12月31日。" in done.stderr
 
 
+def test_a_section_without_text_is_named_and_the_exit_code_says_fill_would_refuse(tmp_path):
+    values = reconciling_values(FORMAT_2021, seed=8)
+    source = tmp_path / "r.docx"
+    source.write_bytes(build_report(FORMAT_2021, values, 2021, prose={"problems": []}))
+    out = tmp_path / "r.toml"
+    done = CliRunner().invoke(main, ["extract", str(source), "-o", str(out)])
+    assert done.exit_code == 1 and out.exists()
+    assert "“五、存在的主要问题及改进情况”下没有文字：输入中这一部分必须有文字" in done.stderr
+    assert CliRunner().invoke(main, ["fill", str(out), "-o", str(tmp_path / "r2.docx")]).exit_code == 2
+
+
 def test_a_2019_format_report_is_refused_and_nothing_written(tmp_path):
     source = tmp_path / "2020.docx"
     source.write_bytes(build_report(FORMAT_2019, reconciling_values(FORMAT_2019), 2020))

@@ -25,7 +25,7 @@ def command(report, output, agency, year, force):
     并加注释，在标准错误中列出。
 
     \b
-    退出码：0 已提取；1 已提取，但原报告有错误（列在标准错误中，请在输入中改正后再 fill）；
+    退出码：0 已提取；1 已提取，但原报告有错误或某部分没有文字（列在标准错误中，请在输入中改正后再 fill）；
     2 无法提取（文件无法读取，或是 2019 年试行格式的报告），不写任何文件。"""
     from ..workflows.extract import write_extracted
 
@@ -41,6 +41,8 @@ def command(report, output, agency, year, force):
         click.echo(f"“{heading}”中表格以外的文字，输入中没有位置，没有提取：", err=True)
         for paragraph in paragraphs:
             click.echo(f"  {paragraph}", err=True)
+    for heading in extracted.empty:
+        click.echo(f"“{heading}”下没有文字：输入中这一部分必须有文字，请补写后再运行 reportfill fill", err=True)
     for finding in extracted.findings:
         click.echo(f"【{_SEVERITY[finding.severity]}】{finding.rule} {finding.message}", err=True)
     raise SystemExit(0 if extracted.ok else 1)

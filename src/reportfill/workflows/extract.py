@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import Problem, ReportfillError
-from ..findings import Finding, Result
+from ..findings import Finding
 from ..format.formats import FORMATS, format_or_none
 from ..locate import locate
 from ..outline import outline
@@ -41,14 +41,15 @@ class Extracted:
 
     ``zeroed`` maps each cell written as 0 for want of a number to what the source held
     there (None: the cell was not found); ``left_out`` maps a table section's heading to
-    its paragraphs outside the table; ``findings`` are what is wrong with the report
-    beyond the blank cells, the equations checked with the zeros in place."""
+    its paragraphs outside the table; ``empty`` lists the prose sections with no text,
+    which the input requires; ``findings`` are what is wrong with the report beyond the
+    blank cells, the equations checked with the zeros in place."""
 
     text: str
     report: Report
-    result: Result
     zeroed: dict[Key, str | None]
     left_out: dict[str, tuple[str, ...]]
+    empty: tuple[str, ...]
     findings: list[Finding]
 
     def listing(self) -> list[tuple[str, str | None]]:
@@ -71,9 +72,10 @@ class Extracted:
 
     @property
     def ok(self) -> bool:
-        """Whether the report, its blank cells read as 0, has no errors: ``fill`` then
-        takes the input as written and reproduces the report."""
-        return not any(f.severity == "error" for f in self.findings)
+        """Whether the report, its blank cells read as 0, has no errors and text in
+        every prose section: ``fill`` then takes the input as written and reproduces
+        the report."""
+        return not self.empty and not any(f.severity == "error" for f in self.findings)
 
 
 def nothing(text: str) -> bool:
@@ -103,7 +105,9 @@ def extract(source: Path | str | bytes, *, agency: str | None = None, year: int 
     # With the zeros in place, the equations a blank cell silenced are checked too.
     with_zeros = derive(fmt, {**dict.fromkeys(zeroed, 0), **report.values})
     findings += [f for f in check_values(fmt, with_zeros) if f not in result.findings]
-    return Extracted(input_text(report, notes), report, result, zeroed, _left_out(document, fmt), findings)
+    empty = tuple(s.heading for s in fmt.sections
+                  if s.key not in fmt.table and not (report.prose[s.key].paragraphs or report.prose[s.key].items))
+    return Extracted(input_text(report, notes), report, zeroed, _left_out(document, fmt), empty, findings)
 
 
 def write_extracted(source: Path | str, target: Path | None = None, *, force: bool = False,

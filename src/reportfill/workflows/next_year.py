@@ -25,7 +25,6 @@ from pathlib import Path
 
 from ..agencies import same_agency
 from ..errors import Problem, ReportfillError
-from ..findings import Result
 from ..format.spec import Continuity, Format
 from ..readers.toml_input import PROSE_KEYS
 from ..report import Item, Prose, Report, show
@@ -39,7 +38,6 @@ class Started:
     ``warnings`` in Chinese, such as a last-year report without an agency name."""
 
     text: str
-    previous: Result
     warnings: list[str]
 
 
@@ -67,7 +65,7 @@ def start_from(agency: str, year: int, last: Path | str, *, gap_year: bool = Fal
         cells=cells, rows=rows, earlier={key: before.prose[key] for key in structure},
     )
     report = replace(report, prose={**report.prose, **structure}, values=carried)
-    return Started(input_text(report, notes), prior, warnings)
+    return Started(input_text(report, notes), warnings)
 
 
 def write_started(agency: str, year: int, last: Path | str, target: Path | None = None, *,

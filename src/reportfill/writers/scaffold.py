@@ -72,17 +72,16 @@ def default_title(fmt: Format, agency: str, year: int) -> str:
     return f"{agency}{year}年{fmt.title_suffix}"
 
 
-def blank_report(agency: str, year: int, *, today: datetime.date | None = None,
-                 prose: Mapping[str, Prose] | None = None) -> Report:
-    """A new report for ``agency`` and ``year``: every number zero, no text (or the
-    sections' structure given in ``prose``)."""
+def blank_report(agency: str, year: int, *, today: datetime.date | None = None) -> Report:
+    """A new report for ``agency`` and ``year``: every number zero, no text, 五 with its
+    usual two sub-sections."""
     if not agency.strip():
         raise ReportfillError(Problem("机关名称", "不能为空"))
     fmt = fillable_format(year, today)
     empty = {key: Prose(()) for key in PROSE_KEYS}
     empty["problems"] = Prose((), tuple(Item(title, ()) for title in _PROBLEM_ITEMS))
     return Report(fmt=fmt, agency=agency, year=year, title=default_title(fmt, agency, year), preface=(),
-                  prose={**empty, **(prose or {})}, values={})
+                  prose=empty, values={})
 
 
 def scaffold(agency: str, year: int, *, today: datetime.date | None = None) -> str:
