@@ -591,24 +591,34 @@ def next_year_values(previous, seed):
     return derive(fmt, values)
 
 
+# Next year's problems in new words: the same text would rightly get the duplication warning.
+NEXT_YEAR_PROSE = {"problems": ["（一）存在问题", "基层单位报送信息还不够主动。", "（二）改进情况", "把信息报送纳入股室年度考核。"]}
+
+
 def test_continuity_with_last_years_report(tmp_path):
     last = reconciling_values(FORMAT_2021, seed=21)
     now = next_year_values(last, seed=22)
     previous = tmp_path / "2021.docx"
     previous.write_bytes(build_report(FORMAT_2021, last, 2021))
-    assert check_document(build_report(FORMAT_2021, now, 2022), previous=previous).findings == []
+    assert check_document(build_report(FORMAT_2021, now, 2022, prose=NEXT_YEAR_PROSE), previous=previous).findings == []
 
     broken = {k: v for k, v in now.items() if k not in FORMAT_2021.derived}
     broken[("applications", "from_last_year", "research")] += 1
     broken[("applications", "received", "research")] -= 1
     broken[("proactive", "regulations", "in_force")] += 2
     broken = derive(FORMAT_2021, broken)
-    result = check_document(build_report(FORMAT_2021, broken, 2022), previous=previous)
+    result = check_document(build_report(FORMAT_2021, broken, 2022, prose=NEXT_YEAR_PROSE), previous=previous)
     assert [(f.rule, f.severity, f.table, f.column) for f in result.findings] == [
         ("R7", "warning", "表二", "现行有效件数"), ("R6", "error", "表三", "科研机构"), ("R6", "error", "表三", "总计")]
 
     wrong_year = check_document(build_report(FORMAT_2021, now, 2023), previous=previous)
     assert ("R6", "warning") in [(f.rule, f.severity) for f in wrong_year.findings]
+
+    other = build_report(FORMAT_2021, now, 2022, title="另一局2022年政府信息公开工作年度报告", prose=NEXT_YEAR_PROSE)
+    [warning] = check_document(other, previous=previous).findings
+    assert (warning.rule, warning.severity, warning.expected, warning.actual) == ("R6", "warning", "另一局", "某某局")
+    respelled = build_report(FORMAT_2021, now, 2022, title="某某 局2022年政府信息公开工作年度报告", prose=NEXT_YEAR_PROSE)
+    assert check_document(respelled, previous=previous).findings == []
 
 
 # ---------------------------------------------------------------- command line
@@ -651,7 +661,7 @@ def test_check_command_json(tmp_path):
     single = json.loads(runner.invoke(main, ["check", "--json", str(a)]).output)
     assert single == {"path": str(a), "status": "ok", "ok": True, "error": None, "kind": "docx", "format": "2021",
                       "agency": "某某局", "year": 2021, "title": "某某局2021年政府信息公开工作年度报告",
-                      "published": None, "findings": []}
+                      "published": None, "reuse": None, "findings": []}
     done = runner.invoke(main, ["check", str(a), str(b), "--json"])
     assert done.exit_code == 1
     both = json.loads(done.output)

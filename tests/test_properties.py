@@ -48,10 +48,14 @@ def reports(draw):
 
 def toml(r) -> str:
     """Write a report as TOML, in the layout INPUT.md gives."""
+    prose = ["[overview]", 'text = "概况"', "[problems]", 'text = "问题"', "[other]", f'text = "{r["other"]}"']
+    return "\n".join([f'agency = "{r["agency"]}"', "year = 2022", *prose]) + "\n" + numbers_toml(r)
+
+
+def numbers_toml(r) -> str:
+    """The tables of a drawn report, as TOML."""
     c = r["counts"]
     lines = [
-        f'agency = "{r["agency"]}"', "year = 2022",
-        "[overview]", 'text = "概况"',
         "[proactive]",
         f"regulations = [{c[0]}, {c[1]}, {c[2]}]",
         f"normative_documents = [{c[3]}, {c[4]}, {c[5]}]",
@@ -59,8 +63,6 @@ def toml(r) -> str:
         f"fees = {format(r['fees'], 'f')}",
         "[appeals]",
         *(f"{g} = {v}" for g, v in zip(("reconsideration", "lawsuit_direct", "lawsuit_after_reconsideration"), r["appeals"])),
-        "[problems]", 'text = "问题"',
-        "[other]", f'text = "{r["other"]}"',
     ]
     groups: dict[str, list[str]] = {}
     for row, numbers in r["rows"].items():

@@ -12,10 +12,13 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from .format.spec import Severity
 from .report import Report
+
+if TYPE_CHECKING:
+    from .rules.duplication import Reuse
 
 Status = Literal["ok", "rejected", "bad"]  # exit codes 0, 1, 2
 
@@ -53,7 +56,8 @@ class Result:
 
     ``problems`` says why the file could not be used at all; ``report`` is what was read
     from it or filled into it; ``kind`` the kind of source (docx, html, pdf, doc, toml …);
-    ``published`` the publication date the source states; ``output`` the file written."""
+    ``published`` the publication date the source states; ``output`` the file written;
+    ``reuse`` how much of its prose repeats last year's, when compared with it."""
 
     source: str
     findings: list[Finding] = field(default_factory=list)
@@ -62,6 +66,7 @@ class Result:
     kind: str = ""
     published: datetime.date | None = None
     output: Path | None = None
+    reuse: Reuse | None = None
 
     @property
     def status(self) -> Status:

@@ -16,6 +16,7 @@ COMMANDS = {
     "new": "new",
     "fill": "fill",
     "check": "check",
+    "extract": "extract",
     "preview": "preview",
 }
 

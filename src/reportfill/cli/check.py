@@ -24,7 +24,8 @@ _HELP = f"""核对年度报告的表格勾稽关系和结构，多个文件逐�
 @click.command("check", help=_HELP)
 @click.argument("reports", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--previous", type=click.Path(path_type=Path),
-              help="上一年度的报告，用来核对跨年衔接（R6 结转、R7 现行有效件数）。")
+              help="上一年度的报告（TOML 输入，或 DOCX 等任何能读取的报告）：核对跨年衔接（R6 结转、R7 现行有效件数），"
+                   "并计算正文与上年的重复率（D1）。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出；多个文件时输出列表。")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="同时处理的进程数。默认：CPU 核数。")
 def command(reports, previous, as_json, jobs):

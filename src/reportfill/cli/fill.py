@@ -19,20 +19,27 @@ from .common import library_errors, with_progress
               help="用自己在 Word 中改过样式的模板副本来填写。")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="同时处理的进程数。默认：CPU 核数。")
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 导出 PDF，放在每个 DOCX 旁边。")
-def command(inputs, output, out_dir, template, jobs, pdf):
+@click.option("--previous", type=click.Path(dir_okay=False, path_type=Path),
+              help="上一年度的报告（TOML 或 DOCX 等）：核对跨年衔接（R6、R7），并计算正文与上年的重复率（D1）。只能用于一个输入文件。")
+def command(inputs, output, out_dir, template, jobs, pdf, previous):
     """把 TOML 输入填写成年度报告 DOCX，并重新打开核对所有合计。
 
     可以给多个输入文件或文件夹（其中所有 *.toml），结果写入 --out-dir。"""
     if output and (len(inputs) > 1 or inputs[0].is_dir()):
         raise click.UsageError("-o/--output 只能用于一个输入文件；给多个输入或一个文件夹时请用 --out-dir")
+    if previous and (len(inputs) > 1 or inputs[0].is_dir()):
+        raise click.UsageError("--previous 只能用于一个输入文件（上一年度的报告只属于一个机关）")
     if len(inputs) > 1 or inputs[0].is_dir():
         _fill_batch(inputs, out_dir, template, jobs, pdf)
         return
 
+    from ..reporters.text import reuse_lines
     from ..workflows.fill import fill
 
     with library_errors():
-        filled = fill(inputs[0], output=output, out_dir=out_dir, template=template)
+        filled = fill(inputs[0], output=output, out_dir=out_dir, template=template, previous=previous)
+    for line in reuse_lines(filled.reuse):
+        click.echo(line)
     for warning in filled.warnings:
         click.echo(f"提示（{warning.rule}）：{warning.message}")
     click.echo(f"已生成：{filled.output}")

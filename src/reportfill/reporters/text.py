@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..findings import Finding, Result
 from ..format.formats import FORMATS
+from ..rules.duplication import Reuse, percent
 
 _FORMAT_NAMES = {f.id: f"{f.id} 年版（{f.basis}）" for f in FORMATS}
 _SEVERITY = {"error": "错误", "warning": "提醒"}
@@ -32,6 +33,7 @@ def block(result: Result) -> str:
     if result.published:
         about.append(f"发布日期：{result.published.isoformat()}")
     lines.append("；".join(about))
+    lines += reuse_lines(result.reuse)
     groups: dict[str, list[Finding]] = {}
     for finding in result.findings:
         groups.setdefault(finding.table or WHOLE_DOCUMENT, []).append(finding)
@@ -40,6 +42,18 @@ def block(result: Result) -> str:
         lines += [f"  【{_SEVERITY[f.severity]}】{f.rule} {f.message}" for f in findings]
     lines.append(verdict(result.findings))
     return "\n".join(lines)
+
+
+def reuse_lines(reuse: Reuse | None) -> list[str]:
+    """How much of the prose repeats last year's, in all and per section; none when the
+    report was not compared with last year's."""
+    if reuse is None:
+        return []
+    whole = reuse.whole
+    year = f" {reuse.previous_year} 年度" if reuse.previous_year else "上一年度"
+    sections = "，".join(f"{s.heading} {percent(s.rate)}" for s in reuse.sections)
+    return [f"与{year}报告的重复率：{percent(whole.rate)}（{whole.sentences} 句中 {whole.reused_sentences} 句与上年基本相同；"
+            f"{sections}）"]
 
 
 def verdict(findings: list[Finding]) -> str:

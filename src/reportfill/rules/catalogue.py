@@ -2,8 +2,9 @@
 
 ``check --help``, the README's rule list and the JSON output's rule titles are generated
 from this catalogue, so a rule cannot be documented differently in two places. R1–R10
-are the rules of the official format (FORMAT.md); the code that applies each lives in
-the module named beside it.
+are the rules of the official format (FORMAT.md); D1 is the format's ban on 年年雷同,
+measured as assessment schemes do; the code that applies each lives in the module named
+beside it.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ CATALOGUE = (
     # rules.structure
     Rule("R9", "error", "六个部分的标题齐全、顺序正确，表格格式与报告年度相符（标题中的年度不符为提醒）"),
     Rule("R10", "warning", "“六、其他需要报告的事项”说明信息处理费的收取情况"),
+    # rules.duplication
+    Rule("D1", "warning", "跨年（需上年报告）：正文中与上年报告基本相同的句子不超过一半"
+                          "（不计导语、小标题，以及引用条例和格式、收费说明等固定表述）"),
 )
 
 RULES = {rule.id: rule for rule in CATALOGUE}

@@ -249,12 +249,9 @@ def check_many(
 
     An unreadable ``previous`` raises :class:`ReportfillError`: the comparison asked for
     cannot be made for any file."""
-    from .check import check_document
+    from .check import read_previous
 
-    try:
-        prior = check_document(previous) if previous is not None else None
-    except ReportfillError as exc:
-        raise ReportfillError([Problem(p.where, f"上一年度的报告无法读取：{p.message}") for p in exc.problems]) from None
+    prior = read_previous(previous) if previous is not None else None
     entries = expand(paths, ".docx")
     tasks = [(p, prior) for p in entries if isinstance(p, Path)]
     results = _run(_check_one, tasks, jobs, lambda task, why: Result(str(task[0]), problems=(why,)))

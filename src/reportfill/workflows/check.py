@@ -11,8 +11,10 @@ number in it, prose figures (R8), and the 2019 layout used for a 2021 or later r
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+from ..agencies import same_agency
 from ..document import Document
 from ..errors import Problem, ReportfillError
 from ..findings import Finding, Result
@@ -21,10 +23,13 @@ from ..format.spec import Format
 from ..locate import locate
 from ..outline import outline, report_year
 from ..readers import read
-from ..report import Prose, Report
+from ..readers.toml_input import load_input
+from ..report import Report
+from ..rules.duplication import check_reuse, measure
 from ..rules.prose import check_prose
 from ..rules.structure import check_fee_statement, check_layout_year, check_structure
-from ..rules.tables import check_continuity, check_values
+from ..rules.tables import check_continuity, check_values, derive
+from ..subheadings import split
 from ..values import read_values
 
 
@@ -33,13 +38,33 @@ def check_document(source: Path | str | bytes, *, previous: Path | str | bytes |
     """Read a report and check it against every rule that applies.
 
     ``previous`` is last year's report (a file, its bytes, or its result), enabling the
-    cross-year rules R6 and R7. Raises :class:`ReportfillError` when the file cannot be
-    read as an annual report at all."""
+    cross-year rules R6 and R7 and the duplication rate (D1). Raises
+    :class:`ReportfillError` when the file cannot be read as an annual report at all."""
     where = name or (str(source) if not isinstance(source, bytes) else "文档")
     result = judge(read(source, where), where)
     if previous is not None:
-        prior = previous if isinstance(previous, Result) else check_document(previous)
-        result.findings = _in_table_order(result.report.fmt, result.findings + against_previous(result, prior))
+        with_previous(result, previous if isinstance(previous, Result) else read_previous(previous))
+    return result
+
+
+def read_previous(source: Path | str | bytes) -> Result:
+    """Last year's report, from its TOML input (totals computed) or any readable report;
+    raises :class:`ReportfillError` saying it is last year's report that cannot be read."""
+    try:
+        if not isinstance(source, bytes) and Path(source).suffix.lower() == ".toml":
+            report = load_input(source)
+            return Result(str(source), report=replace(report, values=derive(report.fmt, report.values)), kind="toml")
+        return check_document(source)
+    except ReportfillError as exc:
+        raise ReportfillError([Problem(p.where, f"上一年度的报告无法读取：{p.message}") for p in exc.problems]) from None
+
+
+def with_previous(result: Result, prior: Result) -> Result:
+    """Add to ``result`` what comparing it with last year's report finds: R6, R7, and how
+    much of its prose repeats last year's (``reuse``, and D1 above the threshold)."""
+    result.reuse = measure(result.report, prior.report)
+    result.findings = _in_table_order(result.report.fmt, result.findings + against_previous(result, prior)
+                                      + check_reuse(result.reuse))
     return result
 
 
@@ -69,7 +94,7 @@ def judge(document: Document, where: str) -> Result:
         year=parts_of.year,
         title=parts_of.title or document.title,
         preface=parts_of.preface,
-        prose={s.key: Prose(parts_of.section(s.heading) or ()) for s in fmt.sections if s.key not in fmt.table},
+        prose={s.key: split(parts_of.section(s.heading) or ()) for s in fmt.sections if s.key not in fmt.table},
         values=values,
     )
     return Result(where, _in_table_order(fmt, findings), report=report, kind=document.kind,
@@ -77,9 +102,14 @@ def judge(document: Document, where: str) -> Result:
 
 
 def against_previous(result: Result, prior: Result) -> list[Finding]:
-    """R6 and R7 against last year's report, and a warning when it is not last year's."""
+    """R6 and R7 against last year's report, and a warning when it is not last year's or
+    not the same agency's."""
     year, before = result.report.year, prior.report.year
     findings = []
+    agency, other = result.report.agency, prior.report.agency
+    if agency and other and not same_agency(agency, other):
+        findings.append(Finding("R6", "warning", "", "上年报告", "", agency, other,
+                                f"作为上年报告给出的是“{other}”的报告，本报告是“{agency}”的，跨年核对应使用本机关上一年度的报告"))
     if year is not None and before is not None and before != year - 1:
         findings.append(Finding("R6", "warning", "", "上年报告", "", str(year - 1), str(before),
                                 f"作为上年报告给出的是 {before} 年度的报告，本报告是 {year} 年度的，跨年核对应使用 {year - 1} 年度的报告"))

@@ -3,6 +3,7 @@ every number, and only then write the file."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import ReportRejected
@@ -12,7 +13,7 @@ from ..readers.toml_input import load_input
 from ..report import Report, show
 from ..rules.tables import derive
 from ..writers.render import render
-from .check import check_document
+from .check import check_document, read_previous, with_previous
 
 
 def default_output(report: Report, out_dir: Path) -> Path:
@@ -52,12 +53,21 @@ def prepare(source: Path, template: Path | None = None) -> tuple[Report, bytes, 
 
 
 def fill(source: Path, *, output: Path | None = None, out_dir: Path = Path("outputs"),
-         template: Path | None = None) -> Result:
+         template: Path | None = None, previous: Path | None = None) -> Result:
     """Fill ``source`` into ``output`` (default: ``out_dir/{title}.docx``).
+
+    ``previous`` is last year's report (TOML or any readable report): the report is then
+    also held against it (R6, R7, and the reuse of last year's text, D1).
 
     Nothing is written unless the input reconciles and the rendered file reads back clean;
     an existing output is replaced atomically, or left untouched on any failure."""
     report, data, warnings = prepare(source, template)
-    target = Path(output) if output else default_output(report, out_dir)
-    write_atomic(target, data)
-    return Result(str(source), warnings, report=report, kind="toml", output=target)
+    result = Result(str(source), warnings, report=report, kind="toml")
+    if previous is not None:
+        result.report = replace(report, values=derive(report.fmt, report.values))  # R6 on 总计 too
+        with_previous(result, read_previous(previous))
+        if result.errors:
+            raise ReportRejected(result.errors)
+    result.output = Path(output) if output else default_output(report, out_dir)
+    write_atomic(result.output, data)
+    return result

@@ -1,23 +1,33 @@
-"""Write a new, complete input for an agency and year: every key INPUT.md requires, the
-numbers at zero, and the official Chinese labels as comments.
+"""Write a TOML input (the contract in INPUT.md) with the official Chinese labels as
+comments: a new one with every number at zero, or one holding a whole report.
 
-Everything is derived from the format definition, so the scaffold always loads with
-:func:`reportfill.inputs.load_input` once its texts are written. tomlkit writes it, as the
-only TOML writer here that keeps comments and escapes strings correctly.
+One writer serves ``new`` (a zero scaffold), ``new --from`` (last year's structure, with
+last year's text as comments to write against) and ``extract`` (a published report as
+data): each hands it a :class:`Report` and the :class:`Notes` to say beside it. Keys,
+rows, labels and column orders all come from the format definition, so what is written
+loads with :func:`reportfill.readers.toml_input.load_input` once its texts are written.
+tomlkit writes it, as the only TOML writer here that keeps comments and escapes strings
+correctly.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import tomlkit
 
-from ..files import safe_file_name, write_atomic
 from ..errors import Problem, ReportfillError
+from ..files import safe_file_name, write_atomic
 from ..format.formats import FORMATS, format_for_year
-from ..readers.toml_input import PROSE_KEYS
 from ..format.spec import Format, Table
+from ..readers.toml_input import PROSE_KEYS
+from ..report import Item, Prose, Report, Value, show
+from ..rules.tables import derive
+
+Key = tuple[str, str, str]
 
 # What the clerk writes under each prose heading; 五 usually has these two sub-sections.
 _PROSE_GUIDE = {
@@ -26,79 +36,178 @@ _PROSE_GUIDE = {
     "other": "按《政府信息公开信息处理费管理办法》说明本年度收取信息处理费的情况，未收取也请写明",
 }
 _PROBLEM_ITEMS = ("存在问题", "改进情况")
+EARLIER = "上年的文字（供对照，请按本年度的实际情况重新撰写，不要照抄）："
 
 
-def scaffold(agency: str, year: int, *, today: datetime.date | None = None) -> str:
-    """The TOML text of a new input for ``agency`` and ``year``; raises
-    :class:`ReportfillError` for a year reportfill cannot fill."""
+@dataclass(frozen=True)
+class Notes:
+    """What the written input says beside its content, besides the official labels.
+
+    ``cells`` says why a value is what it is ("原报告空白，按 0 写入"); ``rows`` adds a
+    remark to a row ("来自上年报告"); ``tables`` puts comment lines at the head of a
+    table; ``earlier`` is last year's prose, shown as comments under the same section
+    and item, for the clerk to write against; ``guide`` adds the hints of a new input."""
+
+    header: tuple[str, ...] = ()
+    guide: bool = False
+    cells: Mapping[Key, str] = field(default_factory=dict)
+    rows: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    tables: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    earlier: Mapping[str, Prose] = field(default_factory=dict)
+
+
+def fillable_format(year: int, today: datetime.date | None = None) -> Format:
+    """The format an input for ``year`` is written in; raises :class:`ReportfillError`
+    for a year reportfill cannot fill."""
     today = today or datetime.date.today()
-    if not agency.strip():
-        raise ReportfillError(Problem("机关名称", "不能为空"))
     fmt = format_for_year(year) if FORMATS[-1].first_year <= year <= today.year else None
     if fmt is None or not fmt.generated:
         raise ReportfillError(Problem(f"年度 {year}", (
             f"只能为 2021 年至 {today.year} 年的年度新建输入（国办公开办函〔2021〕30号格式）；"
             "更早年度的报告用 2019 年试行格式，可以用 reportfill check 核对，但不能生成")))
+    return fmt
+
+
+def default_title(fmt: Format, agency: str, year: int) -> str:
+    return f"{agency}{year}年{fmt.title_suffix}"
+
+
+def blank_report(agency: str, year: int, *, today: datetime.date | None = None) -> Report:
+    """A new report for ``agency`` and ``year``: every number zero, no text, 五 with its
+    usual two sub-sections."""
+    if not agency.strip():
+        raise ReportfillError(Problem("机关名称", "不能为空"))
+    fmt = fillable_format(year, today)
+    empty = {key: Prose(()) for key in PROSE_KEYS}
+    empty["problems"] = Prose((), tuple(Item(title, ()) for title in _PROBLEM_ITEMS))
+    return Report(fmt=fmt, agency=agency, year=year, title=default_title(fmt, agency, year), preface=(),
+                  prose=empty, values={})
+
+
+def scaffold(agency: str, year: int, *, today: datetime.date | None = None) -> str:
+    """The TOML text of a new input for ``agency`` and ``year``; raises
+    :class:`ReportfillError` for a year reportfill cannot fill."""
+    report = blank_report(agency, year, today=today)
+    return input_text(report, Notes(header=("填好后运行：reportfill fill 本文件.toml",), guide=True))
+
+
+def input_text(report: Report, notes: Notes = Notes()) -> str:
+    """``report`` as a TOML input. Values the report lacks are written as 0; a total the
+    report states is written only where it differs from the sum of its parts (so the
+    input keeps what the source said, and ``fill`` says that it does not add up)."""
+    fmt = report.fmt
     doc = tomlkit.document()
-    doc.add(tomlkit.comment(f"{agency}{year}年{fmt.title_suffix} — 按{fmt.basis}格式"))
-    doc.add(tomlkit.comment("填好后运行：reportfill fill 本文件.toml"))
-    doc.add("agency", agency)
+    doc.add(tomlkit.comment(f"{report.agency}{report.year}年{fmt.title_suffix} — 按{fmt.basis}格式"))
+    for line in notes.header:
+        doc.add(tomlkit.comment(line))
+    doc.add("agency", report.agency)
     doc["agency"].comment("机关名称")
-    doc.add("year", year)
+    doc.add("year", report.year)
     doc["year"].comment("报告年度")
-    doc.add(tomlkit.comment('title = "…"      # 可选；默认为 机关名称+年度+“年政府信息公开工作年度报告”'))
-    doc.add(tomlkit.comment(f'preface = """…"""  # 可选：“{fmt.sections[0].heading}”之前的导语'))
-    doc.add(tomlkit.nl())
+    if report.title and report.title != default_title(fmt, report.agency, report.year):
+        doc.add("title", report.title)
+        doc["title"].comment("标题")
+    else:
+        doc.add(tomlkit.comment('title = "…"      # 可选；默认为 机关名称+年度+“年政府信息公开工作年度报告”'))
+    if report.preface:
+        doc.add("preface", _multiline(report.preface))
+        doc["preface"].comment(f"导语：“{fmt.sections[0].heading}”之前的段落")
+    else:
+        doc.add(tomlkit.comment(f'preface = """…"""  # 可选：“{fmt.sections[0].heading}”之前的导语'))
     for section in fmt.sections:
         if section.key in PROSE_KEYS:
-            doc.add(tomlkit.comment(f"{section.heading}（{_PROSE_GUIDE[section.key]}）"))
-            doc.add(section.key, _prose(section.key))
+            guide = f"（{_PROSE_GUIDE[section.key]}）" if notes.guide else ""
+            doc.add(section.key, _prose(section.key, report.prose.get(section.key) or Prose(()), notes))
         else:
-            doc.add(tomlkit.comment(section.heading))
-            doc.add(section.key, _numbers(fmt, fmt.table[section.key]))
+            guide = ""
+            doc.add(section.key, _numbers(fmt, fmt.table[section.key], report.values, notes))
+        # The heading on the line above the table's header, after a blank line.
+        doc[section.key].trivia.indent = f"\n# {section.heading}{guide}\n"
     return tomlkit.dumps(doc)
 
 
-def write_scaffold(agency: str, year: int, target: Path | None = None, *, force: bool = False) -> Path:
-    """Write :func:`scaffold` to ``target`` (default ``inputs/{agency}-{year}.toml``); an
-    existing file, which may hold a clerk's work, is only replaced with ``force``."""
-    target = Path(target) if target else Path("inputs") / f"{safe_file_name(agency)}-{year}.toml"
+def write_input(text: str, target: Path, *, force: bool = False) -> Path:
+    """Write an input's text to ``target``; an existing file, which may hold a clerk's
+    work, is only replaced with ``force``."""
+    target = Path(target)
     if target.exists() and not force:
         raise ReportfillError(Problem(str(target), "文件已存在；要覆盖请加 --force，或用 -o 换一个文件名"))
-    write_atomic(target, scaffold(agency, year).encode("utf-8"))
+    write_atomic(target, text.encode("utf-8"))
     return target
 
 
-def _text():
-    return tomlkit.string("\n", multiline=True)
+def default_input_path(agency: str, year: int) -> Path:
+    """``inputs/{agency}-{year}.toml``."""
+    return Path("inputs") / f"{safe_file_name(agency)}-{year}.toml"
 
 
-def _prose(key: str):
-    table = tomlkit.table()
-    table.add(tomlkit.comment("text：每个非空行是一段；items：带（一）（二）…编号的小节，可增删"))
-    table.add("text", _text())
-    if key == "problems":
+def write_scaffold(agency: str, year: int, target: Path | None = None, *, force: bool = False) -> Path:
+    """Write :func:`scaffold` to ``target`` (default ``inputs/{agency}-{year}.toml``)."""
+    return write_input(scaffold(agency, year), target or default_input_path(agency, year), force=force)
+
+
+# ---------------------------------------------------------------- prose
+
+
+def _multiline(paragraphs) -> tomlkit.items.String:
+    """A text of one paragraph a line, laid out as INPUT.md shows it: the paragraphs
+    between a line holding the opening quotes and one holding the closing quotes."""
+    if not paragraphs:
+        return tomlkit.string("\n", multiline=True)  # an empty line to write on
+    quoted = tomlkit.string("".join(f"{p}\n" for p in paragraphs), multiline=True).as_string()
+    # TOML drops a newline right after the opening quotes; tomlkit writes none there.
+    return tomlkit.parse(f'v = """\n{quoted[3:]}\n')["v"]
+
+
+def _earlier(container, paragraphs) -> None:
+    if paragraphs:
+        container.add(tomlkit.comment(EARLIER))
+        for paragraph in paragraphs:
+            container.add(tomlkit.comment(f"  {paragraph}"))
+
+
+def _prose(key: str, prose: Prose, notes: Notes):
+    table = tomlkit.table(is_super_table=False)  # "[problems]" is written even when it holds only items
+    before = notes.earlier.get(key)
+    if notes.guide:
+        table.add(tomlkit.comment("text：每个非空行是一段；items：带（一）（二）…编号的小节，可增删"))
+    if before is not None:
+        _earlier(table, before.paragraphs)
+    if prose.paragraphs or not prose.items or notes.guide or (before is not None and before.paragraphs):
+        table.add("text", _multiline(prose.paragraphs))
+    if prose.items:
         items = tomlkit.aot()
-        for title in _PROBLEM_ITEMS:
-            item = tomlkit.table()
-            item.add("title", title)
-            item.add("text", _text())
-            items.append(item)
+        for n, item in enumerate(prose.items):
+            entry = tomlkit.table()
+            entry.add("title", item.title)
+            if before is not None and n < len(before.items):
+                _earlier(entry, before.items[n].paragraphs)
+            entry.add("text", _multiline(item.paragraphs))
+            items.append(entry)
         table.add("items", items)
-    else:
+    elif notes.guide:
         table.add(tomlkit.comment(f'[[{key}.items]] 小节写法：title = "小标题"，text = """正文"""'))
     return table
 
 
-def _numbers(fmt: Format, table: Table):
+# ---------------------------------------------------------------- numbers
+
+
+def _numbers(fmt: Format, table: Table, values: Mapping[Key, Value], notes: Notes):
     """Rows grouped as INPUT.md nests them (``withheld.state_secret`` under
     ``[applications.withheld]``), each commented with its labels and column order."""
     out = tomlkit.table()
+    for line in notes.tables.get(table.key, ()):
+        out.add(tomlkit.comment(line))
+    given = {k: v for k, v in values.items() if k not in fmt.derived}
+    computed = derive(fmt, {**{(table.key, p.cell.row, p.cell.col): 0 for p in table.slots
+                               if (table.key, p.cell.row, p.cell.col) not in fmt.derived}, **given})
+    disagree = {k for k in fmt.derived if k[0] == table.key and k in values and show(values[k]) != show(computed[k])}
     rows = {}
     for row in table.row_keys:
-        given = [p for p in table.row_slots(row) if (table.key, row, p.cell.col) not in fmt.derived]
-        if given:
-            rows[row] = given
+        slots = [p for p in table.row_slots(row) if (table.key, row, p.cell.col) not in fmt.derived]
+        if slots:
+            rows[row] = slots
     layouts = {row: _columns(table, row, slots) for row, slots in rows.items()}
     shared = len({cols for _, cols in layouts.values()}) == 1 and len(rows) > 1
     if shared:
@@ -107,6 +216,7 @@ def _numbers(fmt: Format, table: Table):
         out.add(tomlkit.comment(f"每行 {len(cols)} 个数：{' '.join(cols)}"
                                 + ("；可再加一个数作为总计（须等于各项之和），不写由工具计算" if stated else "")))
     groups: dict[str, tomlkit.items.Table] = {}
+    written: set[Key] = set()
     for row, slots in rows.items():
         group, _, leaf = row.rpartition(".")
         target = out
@@ -118,11 +228,38 @@ def _numbers(fmt: Format, table: Table):
                 if len(labels) > 1:
                     groups[group].comment(labels[0])
             target = groups[group]
-        zeros = 0 if len(slots) == 1 else tomlkit.array(str([0] * len(slots)))
-        target.add(leaf, zeros)
+        every = table.row_slots(row)
+        if any((table.key, row, p.cell.col) in disagree for p in every):
+            slots = list(every)  # the stated total too: fill then says it does not add up
+        keys = [(table.key, row, p.cell.col) for p in slots]
+        written.update(keys)
+        numbers = [show(values.get(k, 0)) for k in keys]
+        target.add(leaf, tomlkit.value(numbers[0]) if len(numbers) == 1 else tomlkit.array(f"[{', '.join(numbers)}]"))
         label, cols = layouts[row]
-        target[leaf].comment(label if shared else f"{label}：{'、'.join(cols)}")
+        remarks = [notes.rows[(table.key, row)]] if (table.key, row) in notes.rows else []
+        remarks += _cell_remarks(table, keys, notes.cells)
+        remarks += [f"写明的总计 {show(values[k])} 与各项之和 {show(computed[k])} 不符" for k in keys if k in disagree]
+        target[leaf].comment("；".join([label if shared else f"{label}：{'、'.join(cols)}", *remarks]))
+    for k in sorted(disagree - written, key=lambda k: table.row_keys.index(k[1])):
+        row_name, col_name = table.cell_name(k[1], k[2])
+        out.add(tomlkit.comment(f"{table.name} {row_name} · {col_name}：写明的是 {show(values[k])}，"
+                                f"各项之和为 {show(computed[k])}，由工具按各项之和计算"))
     return out
+
+
+def _cell_remarks(table: Table, keys: list[Key], cells: Mapping[Key, str]) -> list[str]:
+    """The notes on a row's cells: the note alone when it is about every cell of the
+    row, else each note once with the numbers it is about ("第3个数（科研机构）")."""
+    noted = [(n, k) for n, k in enumerate(keys) if k in cells]
+    if not noted:
+        return []
+    if len(noted) == len(keys) and len({cells[k] for _, k in noted}) == 1:
+        return [cells[keys[0]]]
+    by_note: dict[str, list[str]] = {}
+    for n, k in noted:
+        column = table.cell_name(k[1], k[2])[1].split(" · ")[-1]
+        by_note.setdefault(cells[k], []).append(f"第{n + 1}个数（{column}）")
+    return [f"{'、'.join(which)}{note}" for note, which in by_note.items()]
 
 
 def _columns(table: Table, row: str, slots) -> tuple[str, tuple[str, ...]]:
