@@ -41,5 +41,10 @@ def _read(opened: Opened, converted_docx: Path | None) -> Document:
         return pdf.read(opened)
     if html.sniff(head):
         return html.read(opened)
+    named = opened.where.lower()
+    if named.endswith(".docx"):
+        raise opened.refuse("不是 DOCX 文件（DOCX 是 ZIP 压缩包，而这个文件不是），请确认选对了文件")
+    if named.endswith(".pdf"):
+        raise opened.refuse("不是 PDF 文件（文件开头没有 PDF 标记），可能已损坏或下载不完整，请重新获取文件")
     raise opened.refuse("不是能读取的报告文件：支持 Word（.docx、.doc）、WPS（.wps）、网页（.htm、.html）、PDF、RTF 和 "
                         "OpenDocument（.odt）格式，请确认选对了文件")

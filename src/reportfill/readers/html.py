@@ -153,10 +153,10 @@ def _style_hidden(el: etree._Element) -> bool:
 
 
 def _tag(el) -> str:
+    """The element's tag, lower case; Office's own elements keep their prefix (``o:p`` is
+    an empty inline marker, not a paragraph)."""
     tag = el.tag
-    if not isinstance(tag, str):
-        return ""
-    return tag.rsplit(":", 1)[-1].lower() if ":" in tag else tag.lower()
+    return tag.lower() if isinstance(tag, str) else ""
 
 
 def _is_chrome(el: etree._Element) -> bool:

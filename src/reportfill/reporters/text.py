@@ -9,6 +9,8 @@ from ..format.formats import FORMATS
 _FORMAT_NAMES = {f.id: f"{f.id} 年版（{f.basis}）" for f in FORMATS}
 _SEVERITY = {"error": "错误", "warning": "提醒"}
 WHOLE_DOCUMENT = "全文"
+_KINDS = {"docx": "DOCX", "html": "网页", "pdf": "PDF", "doc": ".doc（经 LibreOffice 转换）",
+          "wps": ".wps（经 LibreOffice 转换）", "rtf": "RTF（经 LibreOffice 转换）", "odt": ".odt（经 LibreOffice 转换）"}
 
 
 def report(results: list[Result]) -> str:
@@ -17,12 +19,17 @@ def report(results: list[Result]) -> str:
 
 def block(result: Result) -> str:
     lines = [f"== {result.source} =="]
+    if result.skipped:
+        lines.append(f"跳过：{result.skipped}")
+        return "\n".join(lines)
     if result.problems:
         lines += [f"无法读取：{reason}" for reason in result.problems]
         lines.append("结论：无法核对，这个文件不能作为年度报告读取。")
         return "\n".join(lines)
     read = result.report
     about = [f"格式：{_FORMAT_NAMES.get(read.fmt.id, read.fmt.id)}"]
+    if result.kind:
+        about.append(f"来源：{_KINDS.get(result.kind, result.kind)}")
     if read.agency:
         about.append(f"机关：{read.agency}")
     if read.year is not None:
@@ -51,3 +58,11 @@ def verdict(findings: list[Finding]) -> str:
     if warnings:
         return f"结论：通过（没有错误），有 {warnings} 条提醒请核实。"
     return "结论：通过，各表勾稽关系一致。"
+
+
+def count_line(results: list[Result]) -> str:
+    """The run in one line: how many files passed, failed, could not be read, were skipped."""
+    counts = {status: sum(r.status == status for r in results) for status in ("ok", "rejected", "bad", "skipped")}
+    checked = counts["ok"] + counts["rejected"] + counts["bad"]
+    return (f"共 {len(results)} 项：核对 {checked} 个文件，通过 {counts['ok']} 个，不通过 {counts['rejected']} 个，"
+            f"无法读取 {counts['bad']} 个；跳过 {counts['skipped']} 项")
