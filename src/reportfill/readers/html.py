@@ -71,6 +71,7 @@ _DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,
 _TITLE_SPLIT = re.compile(r"\s*(?:[-_|｜—–]{1,2}|——)\s*")
 
 _SPACES = re.compile(r"[ \t\n\r\f]+")
+_LIST_NUMBER = re.compile(r"mso-list\s*:\s*ignore", re.I)
 _BREAK = "\u2028"  # a <br> while a paragraph's text is collected; source newlines are only spaces
 
 
@@ -239,8 +240,8 @@ class _Page:
         while wanted > 0:
             best = None
             for child in node:
-                if not isinstance(child.tag, str):
-                    continue
+                if not isinstance(child.tag, str) or not _has_block(child):
+                    continue  # a paragraph is no container of the article
                 t, l = sizes[child]
                 if t - l >= wanted:
                     best = child
@@ -448,11 +449,15 @@ def _inline_text(el: etree._Element, depth: int) -> str:
         tag = _tag(child)
         out.append(_BREAK if tag == "br" else _inline_text(child, depth + 1) if tag else "")
         out.append(child.tail or "")
-    return "".join(out)
+    text = "".join(out)
+    if _LIST_NUMBER.search(el.get("style") or ""):
+        # Word's list number ("一、") and the spaces it pads it with, standing in for a tab.
+        return text.replace("\u00a0", " ").rstrip()
+    return text
 
 
 def _clean(text: str) -> str:
     """White space as a browser shows it: runs collapsed, none around line breaks, the
     ``&nbsp;`` and ideographic-space padding of portal editors trimmed."""
-    lines = (line.replace("\u00a0", " ").strip(" \u3000") for line in _SPACES.sub(" ", text).split(_BREAK))
+    lines = (_SPACES.sub(" ", line.replace("\u00a0", " ")).strip(" \u3000") for line in _SPACES.sub(" ", text).split(_BREAK))
     return "\n".join(lines).strip("\n")
