@@ -28,8 +28,6 @@ def block(result: Result) -> str:
         return "\n".join(lines)
     read = result.report
     about = [f"格式：{_FORMAT_NAMES.get(read.fmt.id, read.fmt.id)}"]
-    if result.kind:
-        about.append(f"来源：{_KINDS.get(result.kind, result.kind)}")
     if read.agency:
         about.append(f"机关：{read.agency}")
     if read.year is not None:
@@ -38,6 +36,8 @@ def block(result: Result) -> str:
         about.append(f"标题：{read.title}")
     if result.published:
         about.append(f"发布日期：{result.published.isoformat()}")
+    if result.kind:
+        about.append(f"来源：{_KINDS.get(result.kind, result.kind)}")
     lines.append("；".join(about))
     groups: dict[str, list[Finding]] = {}
     for finding in result.findings:
