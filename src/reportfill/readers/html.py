@@ -23,7 +23,6 @@ from __future__ import annotations
 import codecs
 import datetime
 import re
-from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -94,12 +93,11 @@ def read(opened: Opened) -> Document:
 def sniff(head: bytes) -> bool:
     """Whether the first bytes of a file are an HTML page (whatever its name says:
     portals serve pages saved as .doc, and Word's .htm has no doctype)."""
-    text = _decode(head, _encoding(head))[:2048].lstrip("\ufeff \t\r\n").lower()
-    if text.startswith("<?xml"):
-        return "<html" in text
-    return text.startswith(("<!doctype html", "<html", "<head", "<meta", "<body", "<!--", "<div", "<p", "<table",
-                            "<title")) and ("<html" in text or "<body" in text or "<meta" in text or "<table" in text
-                                            or "<p" in text or "<div" in text)
+    text = _decode(head, _encoding(head))[:4096].lstrip("\ufeff \t\r\n")
+    return text.startswith("<") and _HTML_TAG.search(text) is not None
+
+
+_HTML_TAG = re.compile(r"<(?:!doctype\s+html|html|head|body|meta|title|table|p|div|span|br)[\s>/]", re.I)
 
 
 def parse(data: bytes) -> etree._Element | None:
@@ -207,7 +205,9 @@ class _Page:
             if name and meta.get("content") and name not in self.meta:
                 self.meta[name] = meta.get("content").strip()
         self.window_title = " ".join((root.findtext("head/title") or "").split())
-        for el in [el for el in root.iter() if not _tag(el) or _tag(el) in _SKIPPED or _style_hidden(el)]:
+        # Word's VML drawings are read from the fallback Word writes beside them.
+        for el in [el for el in root.iter() if not _tag(el) or _tag(el) in _SKIPPED or _tag(el).startswith("v:")
+                   or _style_hidden(el)]:
             _remove(el)
         self.body = root.find("body")
         # The date labels usually sit in the chrome (an info bar, the metadata table).
