@@ -22,7 +22,7 @@ empty cell, and the 三、本年度办理结果 label repeated as a second merge
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from docx_fixtures import PARAGRAPH_BREAK, report_items
 from reportfill.format.spec import Format, Label, Table
@@ -57,7 +57,6 @@ class Quirks:
     misaligned: bool = True  # 11-column table 三: 自然人 spans two columns over an empty cell
     empty_first: bool = False  # the empty cell before the number rather than after it
     repeated_label: bool = True  # 三、本年度办理结果 a second time, as a second merged cell
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 def _escape(text: str) -> str:
@@ -154,7 +153,7 @@ FOOTER = """<div class="related"><h3>相关文章</h3><ul>
 
 
 def portal_page(fmt: Format, values: Values, year: int, *, labels=None, texts=None, quirks: Quirks | None = None,
-                published: str = "2022-01-20", encoding: str = "gbk", **content) -> bytes:
+                published: str = "2022-01-20", encoding: str = "gbk", meta_date: bool = True, **content) -> bytes:
     quirks = quirks or Quirks()
     labels, texts = labels or {}, texts or {}
     items = list(report_items(fmt, year, **content))
@@ -175,7 +174,7 @@ def portal_page(fmt: Format, values: Values, year: int, *, labels=None, texts=No
 <meta http-equiv="Content-Type" content="text/html; charset={charset}" />
 <meta name="SiteName" content="某某县人民政府" /><meta name="ColumnName" content="政府信息公开年报" />
 <meta name="ArticleTitle" content="{_escape(title)}" />
-<meta name="PubDate" content="{published} 09:30" />
+{f'<meta name="PubDate" content="{published} 09:30" />' if meta_date else ""}
 <meta name="ContentSource" content="某某局" />
 <title>{_escape(title)}_某某县人民政府</title>
 <link rel="stylesheet" href="/css/style.css" />
@@ -186,9 +185,9 @@ def portal_page(fmt: Format, values: Values, year: int, *, labels=None, texts=No
 <div class="main"><div class="article">
 <table class="xxgk-meta" width="100%"><tr><td>索 引 号：</td><td>11410825MB1234567X/2022-00012</td>
 <td>主题分类：</td><td>政务公开</td></tr><tr><td>发布机构：</td><td>某某局</td><td>公开日期：</td>
-<td>{published}</td></tr><tr><td>文　　号：</td><td></td><td>有 效 性：</td><td>有效</td></tr></table>
+<td>{published.replace("-", "年", 1).replace("-", "月") + "日" if not meta_date else published}</td></tr><tr><td>文　　号：</td><td></td><td>有 效 性：</td><td>有效</td></tr></table>
 <h1 class="article-title">{_escape(title)}</h1>
-<div class="info"><span>发布时间：{published} 09:30</span>　<span>来源：某某局</span>　<span>浏览次数：<em>1024</em></span>
+<div class="info"><span>{"发布时间：" + published + " 09:30" if meta_date else "浏览量：3"}</span>　<span>来源：某某局</span>　<span>浏览次数：<em>1024</em></span>
 <span class="fontsize">字号：<a href="#">大</a> <a href="#">中</a> <a href="#">小</a></span></div>
 <div id="zoom" class="TRS_Editor"><div class="Custom_UnionStyle">
 {"".join(body)}

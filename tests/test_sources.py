@@ -178,6 +178,20 @@ def test_a_portal_page_states_its_publication_date_and_title(sources):
     assert check_document(sources["clean"]["docx"]).published is None
 
 
+def test_the_publication_date_is_read_from_the_metadata_table_too():
+    fmt = FORMAT_2021
+    page = portal_page(fmt, reconciling_values(fmt), 2021, published="2022-02-08", meta_date=False)
+    assert b"PubDate" not in page and "公开日期：</td>\n<td>2022年02月08日".encode("gbk") in page
+    assert read(page).published == datetime.date(2022, 2, 8)
+
+
+def test_a_page_saved_under_a_doc_name_is_read_as_the_page_it_is(sources, tmp_path):
+    disguised = tmp_path / "年度报告.doc"  # what some office systems export
+    shutil.copyfile(sources["clean"]["portal"], disguised)
+    result = check_document(disguised)
+    assert result.kind == "html" and outcome(result) == outcome(check_document(sources["clean"]["docx"]))
+
+
 def test_the_article_is_read_without_the_site_around_it(sources):
     document = read(sources["clean"]["portal"])
     text = "\n".join(p.text for p in document.paragraphs)
