@@ -441,3 +441,12 @@ def test_json_states_what_each_source_is(sources):
         assert (item["agency"], item["year"], item["format"]) == ("某某局", 2021, "2021")
         assert item["title"] == "某某局2021年政府信息公开工作年度报告"
     assert docx["published"] is None and page["published"] == "2022-01-20"
+
+
+def test_only_the_readers_and_writers_touch_word_xml_or_html():
+    """Readers → model → rules: after the readers nothing parses a document's markup."""
+    package = Path(__file__).resolve().parents[1] / "src" / "reportfill"
+    touching = sorted(str(p.relative_to(package)) for p in package.rglob("*.py")
+                      if p.relative_to(package).parts[0] not in ("readers", "writers")
+                      and re.search(r"^\s*(?:from|import)\s+(?:lxml|docx|html\.parser|pdfplumber)\b", p.read_text("utf-8"), re.M))
+    assert touching == []

@@ -138,7 +138,7 @@ def _damaged(exc: Exception) -> str:
 
 
 def _read_page(page, number: int, opened: Opened) -> _PageContent:
-    chars = [c for c in page.chars if c.get("upright", True) or c["text"].strip()]
+    chars = page.chars
     if len(chars) > MAX_CHARS_PER_PAGE:
         raise opened.refuse(f"PDF 第 {number + 1} 页的文字过多，不像是年度报告")
     tables = []
