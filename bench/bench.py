@@ -14,7 +14,10 @@ the batch figures), times:
   (d) check of one report, in-process and as a ``reportfill check`` process;
   (e) ``reportfill fill DIR`` and ``reportfill check DIR`` over ``--count`` inputs, in
       reports per second, against bare docxtpl rendering the same contexts on every core;
-  (f) ``reportfill --help`` against a process that only imports docxtpl.
+  (f) ``reportfill --help`` against a process that only imports docxtpl;
+  (g) check of the same report read from other sources, in-process: the HTML page
+      LibreOffice's HTML export writes of it, and the PDF LibreOffice prints of it
+      (skipped when LibreOffice is not installed).
 
 Medians of ``--repeat`` runs ((e): of ``--batch-repeat`` runs, with the best run beside
 it -- on a shared machine other work only ever slows a run down). Processes run with
@@ -178,6 +181,15 @@ def measure(count: int, repeat: int, batch_repeat: int, work: Path) -> dict:
         "e_batch_output_identical_to_single_fill": identical,
     })
 
+    # (g) the report as an HTML page and as a PDF, both written by LibreOffice from the DOCX
+    from reportfill import office
+
+    if office.find_soffice() is not None:
+        [page] = office.convert([single], "html", work / "html")
+        [pdf] = office.convert([single], "pdf", work / "pdf")
+        figures["g_check_html_in_process_s"] = median_time(lambda: check_document(page), repeat)
+        figures["g_check_pdf_in_process_s"] = median_time(lambda: check_document(pdf), repeat)
+
     # (f) start-up
     figures["f_help_process_s"] = median_time(lambda: run([*reportfill, "--help"], work), repeat)
     figures["f_import_docxtpl_process_s"] = median_time(lambda: run([sys.executable, "-c", "import docxtpl"], work), repeat)
@@ -223,6 +235,15 @@ def text_report(f: dict, machine: dict) -> str:
         f"   = {f['e_bare_docxtpl_all_cores_reports_per_s']:.0f} reports/s",
         f"  (f) reportfill --help, whole process            {ms('f_help_process_s')}",
         f"      python -c 'import docxtpl'                  {ms('f_import_docxtpl_process_s')}",
+    ]
+    if "g_check_html_in_process_s" in f:
+        lines += [
+            f"  (g) check the report as an HTML page, in-process {ms('g_check_html_in_process_s')}",
+            f"      check the report as a PDF, in-process      {ms('g_check_pdf_in_process_s')}",
+        ]
+    else:
+        lines.append("  (g) HTML and PDF checks skipped: LibreOffice is not installed")
+    lines += [
         "",
         "targets:",
     ]

@@ -75,32 +75,46 @@ PROSE = {
 }
 
 
-def build_report(fmt: Format, values: Values, year: int, *, title: str | None = None,
-                 labels: dict[str, str] | None = None, texts: dict[tuple[str, str, str], str] | None = None,
-                 prose: dict[str, list[str]] | None = None, headings: list[str] | None = None,
-                 preface: list[str] | None = None) -> bytes:
-    """A complete report as Word would save it.
-
-    ``labels`` replaces official label texts (a variant a real report uses), ``texts``
-    replaces what a value cell shows, ``prose`` the paragraphs under a section heading,
-    ``headings`` the six headings (in the order given)."""
-    labels, texts = labels or {}, texts or {}
+def report_items(fmt: Format, year: int, *, title: str | None = None, prose: dict[str, list[str]] | None = None,
+                 headings: list[str] | None = None, preface: list[str] | None = None,
+                 intro: dict[str, list[str]] | None = None, by_heading: dict[str, str] | None = None):
+    """The report's content in reading order: ("p", text) and ("table", format table).
+    ``intro`` holds sentences between a section's heading and its table; ``by_heading``
+    names the section a heading worded otherwise stands for."""
     prose = {**PROSE, **(prose or {})}
-    document = docx.Document()
-    document.add_paragraph(title if title is not None else f"某某局{year}年政府信息公开工作年度报告")
+    yield "p", title if title is not None else f"某某局{year}年政府信息公开工作年度报告"
     for line in preface if preface is not None else [
         f"本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。"
     ]:
-        document.add_paragraph(line)
+        yield "p", line
     wanted = headings if headings is not None else [s.heading for s in fmt.sections]
-    by_heading = {s.heading: s.key for s in fmt.sections}
+    sections = {s.heading: s.key for s in fmt.sections} | (by_heading or {})
     for heading in wanted:
-        document.add_paragraph(heading)
-        key = by_heading.get(heading)
+        yield "p", heading
+        key = sections.get(heading)
+        for line in (intro or {}).get(key, []):
+            yield "p", line
         if key in fmt.table:
-            add_table(document, fmt.table[key], values, labels, texts)
+            yield "table", fmt.table[key]
         for line in prose.get(key, []):
-            document.add_paragraph(line)
+            yield "p", line
+
+
+def build_report(fmt: Format, values: Values, year: int, *, labels: dict[str, str] | None = None,
+                 texts: dict[tuple[str, str, str], str] | None = None, **content) -> bytes:
+    """A complete report as Word would save it.
+
+    ``labels`` replaces official label texts (a variant a real report uses), ``texts``
+    replaces what a value cell shows; ``title``, ``preface``, ``prose`` (the paragraphs
+    under a section heading), ``headings`` (the six, in the order given), ``intro`` and
+    ``by_heading`` are as :func:`report_items` takes them."""
+    labels, texts = labels or {}, texts or {}
+    document = docx.Document()
+    for kind, item in report_items(fmt, year, **content):
+        if kind == "p":
+            document.add_paragraph(item)
+        else:
+            add_table(document, item, values, labels, texts)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

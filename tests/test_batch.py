@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from conftest import REPO, SEED
 from reportfill.findings import Finding, Result, exit_code
-from reportfill.workflows.batch import expand, fill_many
+from reportfill.workflows.batch import expand, expand_reports, fill_many
 from reportfill.cli import main
 from reportfill.workflows.fill import fill
 
@@ -232,15 +232,20 @@ def check_files(files):
 
 
 def test_a_folder_is_checked_like_the_files_one_by_one(reports):
-    from reportfill.reporters.text import report as as_text
+    from reportfill.reporters.text import block
 
     files = sorted(p for p in reports.glob("*.docx") if not p.name.startswith("~$"))
     assert len(files) == 6
     folder = run("check", reports)
     assert folder.exit_code == 2, folder.output  # one file could not be read
-    assert folder.stdout == as_text(check_files(files)) + "\n"
-    assert folder.stdout.count("== ") == 6
-    assert "~$lock" not in folder.stdout and "notes.txt" not in folder.stdout
+    *blocks, count = folder.stdout.rstrip("\n").split("\n\n")
+    by_name = {Path(b.splitlines()[0].strip("= ")).name: b for b in blocks}
+    assert list(by_name) == sorted(p.name for p in reports.iterdir())  # every entry of the folder, in name order
+    for result in check_files(files):
+        assert by_name[Path(result.source).name] == block(result)
+    assert by_name["~$lock.docx"].splitlines()[1] == "跳过：Word 或 WPS 打开文档时生成的临时锁定文件，不是报告"
+    assert by_name["notes.txt"].splitlines()[1] == "跳过：文本文件（.txt），不是报告的文件格式"
+    assert count == "共 8 项：核对 6 个文件，通过 4 个，不通过 1 个，无法读取 1 个；跳过 2 项"
 
 
 def test_batch_check_json_and_exit_code_1_for_a_rejected_report(reports):
@@ -250,14 +255,19 @@ def test_batch_check_json_and_exit_code_1_for_a_rejected_report(reports):
     result = run("check", reports, "--json")
     assert result.exit_code == 1, result.output
     items = json.loads(result.stdout)
-    assert [Path(i["path"]).name for i in items] == sorted(p.name for p in reports.glob("*.docx") if p.name[0] != "~")
-    assert [i["ok"] for i in items].count(False) == 1
+    assert [Path(i["path"]).name for i in items] == sorted(p.name for p in reports.iterdir())
+    checked = [i for i in items if i["status"] != "skipped"]
+    assert [Path(i["path"]).name for i in checked] == sorted(p.name for p in reports.glob("*.docx") if p.name[0] != "~")
+    assert [i["ok"] for i in checked].count(False) == 1
     assert next(i for i in items if i["path"].endswith("wrong.docx"))["ok"] is False
+    assert {Path(i["path"]).name: i["skipped"] for i in items if i["status"] == "skipped"} == {
+        "~$lock.docx": "Word 或 WPS 打开文档时生成的临时锁定文件，不是报告",
+        "notes.txt": "文本文件（.txt），不是报告的文件格式"}
 
 
 def test_batch_check_results_equal_sequential_ones(reports):
     from reportfill.workflows.batch import check_many
 
-    files = expand([reports], ".docx")
+    files = [p for p in expand_reports([reports]) if isinstance(p, Path)]
     assert check_many(files, jobs=2) == check_files(files)
     assert check_many(files, jobs=1) == check_files(files)

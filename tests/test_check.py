@@ -639,8 +639,9 @@ def test_check_command_text_and_exit_codes(tmp_path):
 
     failed = runner.invoke(main, ["check", str(good), str(bad)])
     assert failed.exit_code == 1
-    blocks = failed.output.split("\n\n")
+    *blocks, count = failed.output.rstrip("\n").split("\n\n")
     assert len(blocks) == 2 and blocks[0].rstrip().endswith("结论：通过，各表勾稽关系一致。")
+    assert count == "共 2 项：核对 2 个文件，通过 1 个，不通过 1 个，无法读取 0 个；跳过 0 项"
     lines = blocks[1].splitlines()
     assert lines[2] == "全文" and lines[3].startswith("  【提醒】R10 ")
     assert lines[4] == "表三" and all(line.startswith("  【错误】R") for line in lines[5:-1])
@@ -659,7 +660,8 @@ def test_check_command_json(tmp_path):
     b.write_bytes(build_report(FORMAT_2021, values, 2021, texts={("appeals", "lawsuit_direct", "total"): "99"}))
     runner = CliRunner()
     single = json.loads(runner.invoke(main, ["check", "--json", str(a)]).output)
-    assert single == {"path": str(a), "status": "ok", "ok": True, "error": None, "kind": "docx", "format": "2021",
+    assert single == {"path": str(a), "status": "ok", "ok": True, "error": None, "skipped": None, "kind": "docx",
+                      "format": "2021",
                       "agency": "某某局", "year": 2021, "title": "某某局2021年政府信息公开工作年度报告",
                       "published": None, "reuse": None, "findings": []}
     done = runner.invoke(main, ["check", str(a), str(b), "--json"])

@@ -87,12 +87,11 @@ def test_missing_file_and_folder(tmp_path):
 @pytest.mark.parametrize("content, reason", [
     (b"", "文件是空的"),
     ("这是一个文本文件".encode(), "不是 DOCX 文件"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "旧版 Word（.doc）"),
-    (b"%PDF-1.7\n" + bytes(100), "PDF 文件"),
-    (b"{\\rtf1\\ansi hello}", "RTF 文件"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "文件已损坏，无法作为 Word 或 WPS 文档打开"),
+    (b"%PDF-1.7\n" + bytes(100), "PDF 文件已损坏或不完整"),
     (b"PK\x03\x04" + bytes(50), "不完整或已损坏"),
 ])
-def test_files_that_are_not_docx(content, reason):
+def test_files_that_are_no_report(content, reason):
     assert reason in refused(content)
 
 

@@ -20,7 +20,7 @@ from .report import Report
 if TYPE_CHECKING:
     from .rules.duplication import Reuse
 
-Status = Literal["ok", "rejected", "bad"]  # exit codes 0, 1, 2
+Status = Literal["ok", "rejected", "bad", "skipped"]  # exit codes 0, 1, 2, and 0 for a file that is no report
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,9 @@ class Result:
     ``problems`` says why the file could not be used at all; ``report`` is what was read
     from it or filled into it; ``kind`` the kind of source (docx, html, pdf, doc, toml …);
     ``published`` the publication date the source states; ``output`` the file written;
-    ``reuse`` how much of its prose repeats last year's, when compared with it."""
+    ``reuse`` how much of its prose repeats last year's, when compared with it;
+    ``skipped`` why a file met in a folder was passed over (a text file, a Word lock file,
+    a sub-folder): it is listed, and is neither read nor an error."""
 
     source: str
     findings: list[Finding] = field(default_factory=list)
@@ -67,9 +69,12 @@ class Result:
     published: datetime.date | None = None
     output: Path | None = None
     reuse: Reuse | None = None
+    skipped: str = ""
 
     @property
     def status(self) -> Status:
+        if self.skipped:
+            return "skipped"
         if self.problems:
             return "bad"
         return "rejected" if has_errors(self.findings) else "ok"
@@ -87,7 +92,7 @@ class Result:
         return [f for f in self.findings if f.severity != "error"]
 
 
-EXIT_CODES: dict[Status, int] = {"ok": 0, "rejected": 1, "bad": 2}
+EXIT_CODES: dict[Status, int] = {"ok": 0, "rejected": 1, "bad": 2, "skipped": 0}
 
 
 def exit_code(results: Iterable[Result]) -> int:

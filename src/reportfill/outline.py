@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .format.spec import Format
 from .rules.structure import YEAR_IN_TITLE
-from .text import normalize
+from .text import THRESHOLD, normalize, similarity
 
 _PERIOD = re.compile(r"(\d{4})\s*年\s*1\s*月\s*1\s*日[^。；]{0,16}?12\s*月\s*31\s*日")
 _YEAR_FIRST = re.compile(r"^\d{4}\s*年")
@@ -33,17 +33,17 @@ class Outline:
     title_end: int  # index of the first paragraph after the title (0 when none was found)
     heading_at: dict[str, int]  # official heading -> index of the paragraph holding it
     year: int | None
+    worded: dict[str, str]  # official heading -> the other wording the report gives it
+
+    @property
+    def agency(self) -> str:
+        """The agency the title names ("温县教育局2021年…" → 温县教育局), or ""."""
+        return agency_of(self.title)
 
     @property
     def headings(self) -> list[str]:
         """The official headings found, in document order."""
         return sorted(self.heading_at, key=self.heading_at.get)
-
-    @property
-    def agency(self) -> str:
-        """The agency the title names ("温县教育局2021年…" → 温县教育局), or ""."""
-        found = _AGENCY.match(self.title)
-        return found.group(1).strip() if found else ""
 
     def section(self, heading: str) -> tuple[str, ...] | None:
         """The non-empty paragraphs under ``heading`` up to the next heading found; None
@@ -70,9 +70,19 @@ class Outline:
 
 def outline(fmt: Format, text: list[str]) -> Outline:
     heading_at = _headings(fmt, text)
+    worded = _worded(fmt, text, heading_at)
+    for heading, (i, _) in worded.items():
+        heading_at[heading] = i
     first = min(heading_at.values(), default=len(text))
     title, title_end = _title(fmt, text[:first])
-    return Outline(tuple(text), title, title_end, heading_at, _year(text, title))
+    return Outline(tuple(text), title, title_end, heading_at, _year(text, title),
+                   {heading: wording for heading, (_, wording) in worded.items()})
+
+
+def agency_of(title: str) -> str:
+    """The agency a title names ("温县教育局2021年…" → 温县教育局), or ""."""
+    found = _AGENCY.match(title)
+    return found.group(1).strip() if found else ""
 
 
 def report_year(fmt: Format, text: list[str]) -> int | None:
@@ -97,6 +107,36 @@ def _headings(fmt: Format, text: list[str]) -> dict[str, int]:
         if heading and heading not in at:
             at[heading] = i
     return at
+
+
+def _worded(fmt: Format, text: list[str], found: dict[str, int]) -> dict[str, tuple[int, str]]:
+    """Headings the report words otherwise ("四、政府信息公开行政复议与行政诉讼情况", the
+    typo "行政法复议"): for each official heading not found as it is, the short paragraph
+    most like it, between the headings found before and after it; with its wording."""
+    order = [s.heading for s in fmt.sections]
+    taken = set(found.values())
+    worded: dict[str, tuple[int, str]] = {}
+    for k, heading in enumerate(order):
+        if heading in found:
+            continue
+        before = max((found[h] for h in order[:k] if h in found), default=-1)
+        after = min((found[h] for h in order[k + 1:] if h in found), default=len(text))
+        exact = normalize(heading)
+        words = exact.split("、", 1)[-1]
+        best = None
+        for i in range(before + 1, after):
+            if i in taken:
+                continue
+            candidate = normalize(text[i]).rstrip(_HEADING_END)
+            if not candidate or len(candidate) > len(exact) + 8 or _SENTENCE_END.search(candidate):
+                continue
+            score = max(similarity(exact, candidate), similarity(words, candidate))
+            if score >= THRESHOLD and (best is None or score > best[0]):
+                best = (score, i)
+        if best:
+            taken.add(best[1])
+            worded[heading] = (best[1], " ".join(text[best[1]].split()))
+    return worded
 
 
 def _title(fmt: Format, before_headings: list[str]) -> tuple[str, int]:

@@ -11,7 +11,10 @@ from .common import library_errors, with_progress
 
 _HELP = f"""核对年度报告的表格勾稽关系和结构，多个文件逐个核对。
 
-可以给多个文件或文件夹（其中所有 *.docx），在所有 CPU 核上并行核对。
+可以给多个文件或文件夹，在所有 CPU 核上并行核对。读取 Word（.docx、.doc）、WPS（.wps）、
+网页（.htm、.html，门户网站的文章页或 Word 另存的网页）、PDF（文字版）、RTF 和 .odt；
+.doc、.wps、.rtf、.odt 用 LibreOffice 转换后读取。文件夹中的其他文件（文本文件、Word 的
+临时锁定文件 ~$…、子文件夹等）逐个列出并说明跳过的原因，最后一行是各类文件的数量。
 
 {as_help()}
 
@@ -31,11 +34,14 @@ _HELP = f"""核对年度报告的表格勾稽关系和结构，多个文件逐�
 def command(reports, previous, as_json, jobs):
     from ..findings import exit_code
     from ..reporters import REPORTER_BY_NAME
-    from ..workflows.batch import check_many, expand
+    from ..reporters.text import count_line
+    from ..workflows.batch import check_many, expand_reports
 
-    entries = expand(reports, ".docx")
+    entries = expand_reports(reports)
     with library_errors():
         results = with_progress(len(entries), lambda progress: check_many(
             entries, previous=previous, jobs=jobs, progress=progress), "核对")
     click.echo(REPORTER_BY_NAME["json" if as_json else "text"](results))
+    if not as_json and (len(results) > 1 or any(Path(r).is_dir() for r in reports)):
+        click.echo("\n" + count_line(results))
     raise SystemExit(exit_code(results))

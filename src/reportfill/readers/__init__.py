@@ -1,7 +1,9 @@
 """Readers: each turns one kind of source into the neutral document model.
 
 :func:`read` opens a file, tells by its content (not its name) what kind it is, and
-hands it to the reader for that kind. Everything after this package works on
+hands it to the reader for that kind: DOCX (:mod:`.docx`), an HTML page (:mod:`.html`),
+a PDF (:mod:`.pdf`), or -- through LibreOffice -- .doc, .wps, .rtf and .odt
+(:mod:`.converted`). Everything after this package works on
 :class:`~reportfill.document.Document` alone.
 """
 
@@ -10,30 +12,39 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..document import Document
-from . import docx
+from . import converted, docx, html, pdf
 from .source import Opened, open_source
 
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: File names a folder's reports have; ``check DIR`` reads these and lists the rest as skipped.
+REPORT_SUFFIXES = (".docx", ".docm", ".htm", ".html", ".shtml", ".xhtml", ".pdf", ".doc", ".wps", ".rtf", ".odt")
 
 
-def read(source: Path | str | bytes, where: str | None = None) -> Document:
+def read(source: Path | str | bytes, where: str | None = None, *, converted_docx: Path | None = None) -> Document:
     """The document at ``source`` (a path or a file's bytes); ``where`` names it in
-    messages. Raises :class:`~reportfill.errors.ReportfillError` with the reason when it
-    cannot be read as a report."""
+    messages; ``converted_docx`` is the DOCX LibreOffice already made of it, for a .doc
+    converted with others (:func:`reportfill.readers.converted.convert_all`). Raises
+    :class:`~reportfill.errors.ReportfillError` with the reason when it cannot be read
+    as a report."""
     where = where or (str(source) if not isinstance(source, bytes) else "文档")
     with open_source(source, where) as opened:
-        return _reader(opened)(opened)
+        return _read(opened, converted_docx)
 
 
-def _reader(opened: Opened):
+def _read(opened: Opened, converted_docx: Path | None) -> Document:
     head = opened.head
+    needs_office = converted.kind(opened)
+    if needs_office:
+        return converted.read(opened, needs_office, converted_docx)
     if head.startswith(b"PK"):
-        return docx.read
-    if head.startswith(_OLE_MAGIC):
-        raise opened.refuse("这是旧版 Word（.doc）或 WPS（.wps）文件，或是加了密码的文档，不是 DOCX："
-                            "请在 Word 或 WPS 中去掉密码、“另存为” .docx 后再核对")
-    if head.startswith(b"%PDF"):
-        raise opened.refuse("这是 PDF 文件，不是 DOCX：请用报告的 Word 原文件核对")
-    if head.startswith(b"{\\rtf"):
-        raise opened.refuse("这是 RTF 文件，不是 DOCX：请在 Word 或 WPS 中“另存为” .docx 后再核对")
-    raise opened.refuse("不是 DOCX 文件（DOCX 是 ZIP 压缩包，而这个文件不是），请确认选对了文件")
+        return docx.read(opened)
+    if head.startswith(b"%PDF") or head[:1024].lstrip().startswith(b"%PDF"):
+        return pdf.read(opened)
+    if html.sniff(head):
+        return html.read(opened)
+    named = opened.where.lower()
+    if named.endswith(".docx"):
+        raise opened.refuse("不是 DOCX 文件（DOCX 是 ZIP 压缩包，而这个文件不是），请确认选对了文件")
+    if named.endswith(".pdf"):
+        raise opened.refuse("不是 PDF 文件（文件开头没有 PDF 标记），可能已损坏或下载不完整，请重新获取文件")
+    raise opened.refuse("不是能读取的报告文件：支持 Word（.docx、.doc）、WPS（.wps）、网页（.htm、.html）、PDF、RTF 和 "
+                        "OpenDocument（.odt）格式，请确认选对了文件")

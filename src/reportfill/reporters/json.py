@@ -21,6 +21,7 @@ def item(result: Result) -> dict:
         "status": result.status,
         "ok": result.ok,
         "error": "；".join(result.problems) if result.problems else None,
+        "skipped": result.skipped or None,
         "kind": result.kind or None,
         "format": read.fmt.id if read else None,
         "agency": read.agency or None if read else None,

@@ -10,6 +10,8 @@ from ..rules.duplication import Reuse, percent
 _FORMAT_NAMES = {f.id: f"{f.id} 年版（{f.basis}）" for f in FORMATS}
 _SEVERITY = {"error": "错误", "warning": "提醒"}
 WHOLE_DOCUMENT = "全文"
+_KINDS = {"docx": "DOCX", "html": "网页", "pdf": "PDF", "doc": ".doc（经 LibreOffice 转换）",
+          "wps": ".wps（经 LibreOffice 转换）", "rtf": "RTF（经 LibreOffice 转换）", "odt": ".odt（经 LibreOffice 转换）"}
 
 
 def report(results: list[Result]) -> str:
@@ -18,6 +20,9 @@ def report(results: list[Result]) -> str:
 
 def block(result: Result) -> str:
     lines = [f"== {result.source} =="]
+    if result.skipped:
+        lines.append(f"跳过：{result.skipped}")
+        return "\n".join(lines)
     if result.problems:
         lines += [f"无法读取：{reason}" for reason in result.problems]
         lines.append("结论：无法核对，这个文件不能作为年度报告读取。")
@@ -32,6 +37,8 @@ def block(result: Result) -> str:
         about.append(f"标题：{read.title}")
     if result.published:
         about.append(f"发布日期：{result.published.isoformat()}")
+    if result.kind:
+        about.append(f"来源：{_KINDS.get(result.kind, result.kind)}")
     lines.append("；".join(about))
     lines += reuse_lines(result.reuse)
     groups: dict[str, list[Finding]] = {}
@@ -65,3 +72,11 @@ def verdict(findings: list[Finding]) -> str:
     if warnings:
         return f"结论：通过（没有错误），有 {warnings} 条提醒请核实。"
     return "结论：通过，各表勾稽关系一致。"
+
+
+def count_line(results: list[Result]) -> str:
+    """The run in one line: how many files passed, failed, could not be read, were skipped."""
+    counts = {status: sum(r.status == status for r in results) for status in ("ok", "rejected", "bad", "skipped")}
+    checked = counts["ok"] + counts["rejected"] + counts["bad"]
+    return (f"共 {len(results)} 项：核对 {checked} 个文件，通过 {counts['ok']} 个，不通过 {counts['rejected']} 个，"
+            f"无法读取 {counts['bad']} 个；跳过 {counts['skipped']} 项")

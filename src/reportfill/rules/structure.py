@@ -12,13 +12,20 @@ from ..format.spec import Format
 YEAR_IN_TITLE = re.compile(r"(\d{4})\s*年")
 
 
-def check_structure(fmt: Format, title: str, year: int | None, headings: list[str]) -> list[Finding]:
-    """R9: the six headings, present and in order; the title's year is the report year."""
+def check_structure(fmt: Format, title: str, year: int | None, headings: list[str],
+                    worded: dict[str, str] | None = None) -> list[Finding]:
+    """R9: the six headings, present, worded as the format has them, and in order; the
+    title's year is the report year. ``worded`` maps a heading found worded otherwise
+    to the wording the report uses: it is present, and reported with that wording."""
     findings = []
     expected = [s.heading for s in fmt.sections]
     missing = [h for h in expected if h not in headings]
     for h in missing:
         findings.append(Finding("R9", "error", "", h, "", h, None, f"缺少标题“{h}”：六个部分的标题须齐全，按规定顺序排列"))
+    for h, found in (worded or {}).items():
+        if h in headings:
+            findings.append(Finding("R9", "error", "", h, "", h, found,
+                                    f"标题“{found}”与规定的标题“{h}”不一致，请改为规定的写法"))
     present = [h for h in headings if h in expected]
     if not missing and present != expected:
         findings.append(Finding("R9", "error", "", "", "", "、".join(expected), "、".join(present),

@@ -58,6 +58,56 @@ def expand(paths: Iterable[str | Path | Result], suffix: str) -> list[Path | Res
     its name. A file named twice is taken once. A folder without such files becomes a
     ``bad`` result in its place. Expanding what this returned gives the same list, so a
     caller can expand first (to count the files) and pass the result on."""
+    def take(member: Path) -> bool | str:
+        return member.name.lower().endswith(suffix) and _listed(member.name) and member.is_file()
+
+    return _expand(paths, take, f"文件夹中没有 {suffix} 文件")
+
+
+def expand_reports(paths: Iterable[str | Path | Result]) -> list[Path | Result]:
+    """As :func:`expand`, for reports to check: a folder stands for every file in it a
+    reader can read (by its name: .docx, .doc, .wps, .pdf, .htm …), and each other
+    entry of the folder -- a text file, a Word lock file, a sub-folder -- becomes a
+    ``skipped`` result saying why, in its place in name order."""
+    from ..readers import REPORT_SUFFIXES
+
+    def take(member: Path) -> bool | str:
+        why = _not_a_report(member)
+        return why if why else member.suffix.lower() in REPORT_SUFFIXES
+
+    return _expand(paths, take, "文件夹中没有可以核对的报告文件（.docx、.doc、.wps、.pdf、.htm 等）")
+
+
+_OTHER_FILES = {
+    (".txt", ".md", ".csv", ".log"): "文本文件",
+    (".xls", ".xlsx", ".et", ".ods"): "表格文件",
+    (".ppt", ".pptx", ".dps", ".odp"): "演示文稿",
+    (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp"): "图片（扫描的报告请向发布单位索取文字版）",
+    (".zip", ".rar", ".7z", ".gz", ".tar"): "压缩包（请先解压，再核对其中的报告）",
+    (".ofd",): "OFD 版式文件（暂不能读取，请使用 PDF 或 Word 版本）",
+    (".toml",): "reportfill 的输入文件（用 reportfill fill 生成报告后再核对）",
+}
+
+
+def _not_a_report(member: Path) -> str:
+    """Why an entry of a folder is no report to check, or "" when it may be one."""
+    name = member.name
+    if name.startswith("~$"):
+        return "Word 或 WPS 打开文档时生成的临时锁定文件，不是报告"
+    if name.startswith("."):
+        return "隐藏文件，不是报告"
+    if member.is_dir():
+        return "这是子文件夹，不核对其中的文件（需要时请单独指定这个文件夹）"
+    suffix = member.suffix.lower()
+    from ..readers import REPORT_SUFFIXES
+
+    if suffix in REPORT_SUFFIXES:
+        return ""
+    kind = next((what for suffixes, what in _OTHER_FILES.items() if suffix in suffixes), None)
+    return f"{kind}（{suffix}），不是报告的文件格式" if kind else f"不是报告的文件格式（{suffix or '没有扩展名'}）"
+
+
+def _expand(paths, take: Callable[[Path], bool | str], empty: str) -> list[Path | Result]:
     seen: set[Path] = set()
     found: list[Path | Result] = []
     for path in paths:
@@ -66,16 +116,22 @@ def expand(paths: Iterable[str | Path | Result], suffix: str) -> list[Path | Res
             continue
         path = Path(path)
         if path.is_dir():
-            members = sorted(
-                (p for p in path.iterdir() if p.name.lower().endswith(suffix) and _listed(p.name) and p.is_file()),
-                key=lambda p: p.name,
-            )
-            if not members:
-                found.append(Result(str(path), problems=(f"文件夹中没有 {suffix} 文件",)))
+            members = []
+            for member in sorted(path.iterdir(), key=lambda p: p.name):
+                verdict = take(member)
+                if isinstance(verdict, str):
+                    members.append(Result(str(member), skipped=verdict))
+                elif verdict:
+                    members.append(member)
+            if not any(isinstance(m, Path) for m in members):
+                found.append(Result(str(path), problems=(empty,)))
             candidates = members
         else:
             candidates = [path]
         for p in candidates:
+            if isinstance(p, Result):
+                found.append(p)
+                continue
             key = p.resolve()
             if key not in seen:
                 seen.add(key)
@@ -223,12 +279,14 @@ def _settle(staged: _Staged, claimed: dict[str, Path], commit) -> Result:
 
 # ------------------------------------------------------------------ check
 
-def _check_one(task: tuple[Path, Any]) -> Result:
+def _check_one(task: tuple[Path, Any, Path | ReportfillError | None]) -> Result:
     from .check import check_document
 
-    path, previous = task
+    path, previous, converted = task
     try:
-        return check_document(path, previous=previous)
+        if isinstance(converted, ReportfillError):
+            raise converted
+        return check_document(path, previous=previous, converted_docx=converted)
     except ReportfillError as exc:
         return Result(str(path), problems=tuple(p.message for p in exc.problems))
     except Exception as exc:  # a bug must not cost the other files their answers
@@ -242,20 +300,25 @@ def check_many(
     jobs: int | None = None,
     progress: Callable[[Result], None] | None = None,
 ) -> list[Result]:
-    """Check every report named by ``paths`` (files, folders of ``*.docx``, or what
-    :func:`expand` made of them), each on its own with
+    """Check every report named by ``paths`` (files, folders, or what
+    :func:`expand_reports` made of them), each on its own with
     :func:`reportfill.workflows.check.check_document`, on every core: one result per
-    file, in order. ``progress`` is called with each.
+    file, in order, skipped entries of folders included. ``progress`` is called with
+    each. The files LibreOffice must convert (.doc, .wps, .rtf, .odt) are converted
+    first, all in one LibreOffice process.
 
     An unreadable ``previous`` raises :class:`ReportfillError`: the comparison asked for
     cannot be made for any file."""
+    from ..readers.converted import convert_all
     from .check import read_previous
 
     prior = read_previous(previous) if previous is not None else None
-    entries = expand(paths, ".docx")
-    tasks = [(p, prior) for p in entries if isinstance(p, Path)]
-    results = _run(_check_one, tasks, jobs, lambda task, why: Result(str(task[0]), problems=(why,)))
-    return _in_order(entries, results, progress, ready=lambda entry: entry if isinstance(entry, Result) else None)
+    entries = expand_reports(paths)
+    files = [p for p in entries if isinstance(p, Path)]
+    with convert_all(files) as converted:
+        tasks = [(p, prior, converted.get(p)) for p in files]
+        results = _run(_check_one, tasks, jobs, lambda task, why: Result(str(task[0]), problems=(why,)))
+        return _in_order(entries, results, progress, ready=lambda entry: entry if isinstance(entry, Result) else None)
 
 
 def _in_order(entries, results, progress, *, ready, settle=lambda result: result) -> list:

@@ -21,7 +21,7 @@ from ..findings import Finding, Result
 from ..format.formats import FORMATS, format_or_none
 from ..format.spec import Format
 from ..locate import locate
-from ..outline import outline, report_year
+from ..outline import agency_of, outline, report_year
 from ..readers import read
 from ..readers.toml_input import load_input
 from ..report import Report
@@ -34,14 +34,16 @@ from ..values import read_values
 
 
 def check_document(source: Path | str | bytes, *, previous: Path | str | bytes | Result | None = None,
-                   name: str | None = None) -> Result:
-    """Read a report and check it against every rule that applies.
+                   name: str | None = None, converted_docx: Path | None = None) -> Result:
+    """Read a report -- DOCX, HTML page, PDF, or .doc, .wps, .rtf, .odt -- and check it
+    against every rule that applies.
 
     ``previous`` is last year's report (a file, its bytes, or its result), enabling the
-    cross-year rules R6 and R7 and the duplication rate (D1). Raises
+    cross-year rules R6 and R7 and the duplication rate (D1); ``converted_docx`` is the
+    DOCX LibreOffice already made of a .doc-like ``source``. Raises
     :class:`ReportfillError` when the file cannot be read as an annual report at all."""
     where = name or (str(source) if not isinstance(source, bytes) else "文档")
-    result = judge(read(source, where), where)
+    result = judge(read(source, where, converted_docx=converted_docx), where)
     if previous is not None:
         with_previous(result, previous if isinstance(previous, Result) else read_previous(previous))
     return result
@@ -82,7 +84,8 @@ def judge(document: Document, where: str) -> Result:
     values, findings = read_values(located)
     findings += check_values(fmt, values)
     findings += check_layout_year(fmt, parts_of.year)
-    findings += check_structure(fmt, parts_of.title, parts_of.year, parts_of.headings)
+    title = parts_of.title or document.title
+    findings += check_structure(fmt, title, parts_of.year, parts_of.headings, parts_of.worded)
     last = fmt.sections[-1].heading
     if last in parts_of.heading_at:
         after = parts_of.text[parts_of.heading_at[last] + 1:]
@@ -90,9 +93,9 @@ def judge(document: Document, where: str) -> Result:
     findings += check_prose(fmt, values, parts_of.prose, parts_of.year)
     report = Report(
         fmt=fmt,
-        agency=parts_of.agency,
+        agency=agency_of(title),
         year=parts_of.year,
-        title=parts_of.title or document.title,
+        title=title,
         preface=parts_of.preface,
         prose={s.key: split(parts_of.section(s.heading) or ()) for s in fmt.sections if s.key not in fmt.table},
         values=values,
