@@ -26,7 +26,9 @@ from dataclasses import dataclass
 
 from docx_fixtures import PARAGRAPH_BREAK, report_items
 from reportfill.format.spec import Format, Label, Table
+from reportfill.readers.toml_input import load_input
 from reportfill.report import Values, show
+from reportfill.rules.tables import derive
 
 VERTICAL = "三、本年度办理结果"
 
@@ -324,3 +326,19 @@ def _word_table(rows: list[list[Td]]) -> str:
 def _word_cell(part: str) -> str:
     return (f"<p class=MsoNormal align=center style='text-align:center;line-height:14.0pt;mso-line-height-rule:exactly'>"
             f"<span style='font-size:10.5pt;font-family:仿宋_GB2312'>{part}<span lang=EN-US><o:p></o:p></span></span></p>")
+
+
+def input_content(path):
+    """A TOML input's report as ``portal_page`` (and ``build_report``) take it: (format,
+    values with the totals, year, content) -- the page then holds what ``fill`` prints."""
+    report = load_input(path)
+    fmt = report.fmt
+    prose = {}
+    for key, section in report.prose.items():
+        lines = list(section.paragraphs)
+        for n, item in enumerate(section.items):
+            lines.append(f"（{'一二三四五六七八九十'[n]}）{item.title}")
+            lines += item.paragraphs
+        prose[key] = lines
+    return fmt, derive(fmt, report.values), report.year, {"prose": prose, "title": report.title,
+                                                          "preface": list(report.preface)}

@@ -23,14 +23,12 @@ from lxml import etree
 
 from conftest import SEED
 from docx_fixtures import PARAGRAPH_BREAK, Package, build_report, q, reconciling_values
-from html_fixtures import VERTICAL, Quirks, portal_page, word_page
+from html_fixtures import VERTICAL, Quirks, input_content, portal_page, word_page
 from reportfill import office
 from reportfill.cli import main
 from reportfill.errors import ReportfillError
 from reportfill.format.formats import FORMAT_2019, FORMAT_2021
 from reportfill.readers import read
-from reportfill.readers.toml_input import load_input
-from reportfill.rules.tables import derive
 from reportfill.workflows.check import check_document
 
 needs_office = pytest.mark.skipif(
@@ -82,21 +80,6 @@ def vertical_docx(fmt, values, year, **content) -> bytes:
     return package.to_bytes()
 
 
-def seed_content():
-    """The seed report as build_report / portal_page take it."""
-    report = load_input(SEED)
-    fmt = report.fmt
-    prose = {}
-    for key, section in report.prose.items():
-        lines = list(section.paragraphs)
-        for n, item in enumerate(section.items):
-            lines.append(f"（{'一二三四五六七八九十'[n]}）{item.title}")
-            lines += item.paragraphs
-        prose[key] = lines
-    title = f"{report.agency}{report.year}年政府信息公开工作年度报告"
-    return fmt, derive(fmt, report.values), report.year, {"prose": prose, "title": title, "preface": list(report.preface)}
-
-
 @pytest.fixture(scope="module")
 def sources(tmp_path_factory) -> dict[str, dict[str, Path]]:
     """scenario -> source kind -> file. All PDFs come from one LibreOffice process."""
@@ -111,7 +94,7 @@ def sources(tmp_path_factory) -> dict[str, dict[str, Path]]:
         paths["portal"].write_bytes(portal_page(fmt, values, year, **content))
         paths["word"] = folder / f"{name}-word.htm"
         paths["word"].write_bytes(word_page(fmt, values, year, quirks=Quirks(repeated_label=False), **content))
-    fmt, values, year, content = seed_content()
+    fmt, values, year, content = input_content(SEED)
     seed = found["seed"] = {"docx": folder / "seed.docx"}
     done = CliRunner().invoke(main, ["fill", str(SEED), "-o", str(seed["docx"])])
     assert done.exit_code == 0, done.output

@@ -352,8 +352,11 @@ def _without_repeated_header(first: list[_Box], second: list[_Box]) -> list[_Box
         inside = [b for b in boxes if b.top < end - _EDGE]
         if any(b.bottom > end + _EDGE for b in inside):
             return None  # a cell reaches past these rows: they are not a header of their own
-        return sorted((round(b.x0), round(b.x1), round(b.top - start), round(b.bottom - start),
-                       "".join(b.text.split())) for b in inside)
+        return sorted(("".join(b.text.split()), b.x0, b.x1, b.top - start, b.bottom - start) for b in inside)
+
+    def same(one, two) -> bool:  # the same cells, each within the drawing's tolerance
+        return len(one) == len(two) and all(
+            a[0] == b[0] and all(abs(x - y) <= _EDGE for x, y in zip(a[1:], b[1:])) for a, b in zip(one, two))
 
     bands_1, bands_2 = _bands(first), _bands(second)
     repeated = 0
@@ -361,7 +364,7 @@ def _without_repeated_header(first: list[_Box], second: list[_Box]) -> list[_Box
         one, two = signature(first, bands_1, k), signature(second, bands_2, k)
         if one is None or two is None:
             continue
-        if one != two:
+        if not same(one, two):
             break
         repeated = k
     if not repeated:
