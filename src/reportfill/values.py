@@ -4,14 +4,12 @@ cell not found, a cell left blank or holding "/")."""
 
 from __future__ import annotations
 
-import re
-
 from .findings import Finding
 from .format.spec import Format, Table
 from .locate import Located, TableMatch, unlabelled_rows
 from .report import Values
 from .rules.tables import table_source, value_problem
-from .text import normalize, read_number
+from .text import column_unit, read_number, stated_unit
 
 
 
@@ -32,7 +30,7 @@ def read_values(located: Located) -> tuple[Values, list[Finding]]:
         unreadable = []
         for (row, col), cell in match.cells.items():
             kind = table.slot[(row, col)].cell.kind
-            value = read_number(cell.text, kind, _unit(table, row, col))
+            value = read_number(cell.text, kind, column_unit(table, row, col))
             if value is None:
                 unreadable.append((row, col, " ".join(cell.text.split())))
             else:
@@ -42,22 +40,13 @@ def read_values(located: Located) -> tuple[Values, list[Finding]]:
     return values, findings
 
 
-_UNIT = re.compile(r"单位[:：]\s*([^,，;；)）]+)")
-
-
-def _unit(table: Table, row: str, col: str) -> str:
-    """The unit the format's header states for a column ("万元"), or ""."""
-    found = _UNIT.search(normalize(" ".join(table.column_labels(row, col))))
-    return found.group(1) if found else ""
-
-
 def _units(table: Table, match: TableMatch) -> list[Finding]:
     """An amount whose header states another unit than the format's (元 for 万元, a
     real and costly slip: the number is then ten thousand times too large)."""
     findings = []
     for (row, col), labels in match.headers.items():
-        official = _unit(table, row, col)
-        stated = next((m.group(1) for label in labels if (m := _UNIT.search(label))), None)
+        official = column_unit(table, row, col)
+        stated = next((u for label in labels if (u := stated_unit(label))), None)
         if official and stated and stated != official:
             row_name, col_name = table.cell_name(row, col)
             findings.append(Finding(
