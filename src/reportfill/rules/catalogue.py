@@ -2,8 +2,9 @@
 
 ``check --help``, the README's rule list and the JSON output's rule titles are generated
 from this catalogue, so a rule cannot be documented differently in two places. R1–R10
-are the rules of the official format (FORMAT.md); the code that applies each lives in
-the module named beside it.
+are the rules of the official format (FORMAT.md); R11 and R12 warn about sizes: an
+amount that reads as 元 typed where 万元 is due, and the format's length for 一、总体情况.
+The code that applies each lives in the module named beside it.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ CATALOGUE = (
     # rules.structure
     Rule("R9", "error", "六个部分的标题齐全、顺序正确，表格格式与报告年度相符（标题中的年度不符为提醒）"),
     Rule("R10", "warning", "“六、其他需要报告的事项”说明信息处理费的收取情况"),
+    # rules.sizes
+    Rule("R11", "warning", "以万元为单位的金额达到 10000 万元（1 亿元）时提醒核实：可能误填了以元为单位的数"),
+    Rule("R12", "warning", "“一、总体情况”篇幅原则上不超过一千字"),
 )
 
 RULES = {rule.id: rule for rule in CATALOGUE}
