@@ -50,6 +50,11 @@ CASES = {
     "unclosed \"\"\" at the end": (edit('提高民众的认知和认可度。\n"""', "提高民众的认知和认可度。"), [
         '第92行，五、存在的主要问题及改进情况 第2个小节的正文（problems.items.text）：从这一行的 """ 开始的多行文字'
         '没有结尾的 """：请在这段文字结束后另起一行写 """']),
+    "closing \"\"\" typed as Chinese quotes": (edit('有效开展。\n"""', "有效开展。\n”””"), [
+        '第10行，一、总体情况的正文（overview.text）：这段多行文字结尾的三个引号写成了中文引号 ””” ：请改成英文双引号 """']),
+    "closing \"\"\" of the last text typed as Chinese quotes": (
+        edit('提高民众的认知和认可度。\n"""', "提高民众的认知和认可度。\n”””"),
+        ['第94行，五、存在的主要问题及改进情况 第2个小节的正文（problems.items.text）：这段多行文字结尾的三个引号写成了中文引号 ”””']),
     "full-width digit in an array": (edit(D, "disclosed        = [１, 0, 0, 0, 0, 0]"), [
         DISCLOSED.replace("行，", "行第21列，") + "“１”是全角数字：请改用半角（英文输入状态下）的“1”。"
         "应写成：disclosed = [1, 0, 0, 0, 0, 0]"]),

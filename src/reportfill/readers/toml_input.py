@@ -333,14 +333,12 @@ class _Reader:
         if heading:
             self.problem(key, f"小标题写成了部分标题“{heading}”：部分标题由 reportfill 自动加上，这里请写这一小节自己的标题")
             return None
-        number = _ITEM_NUMBER.match(unicodedata.normalize("NFKC", title))
-        typed, rest = _cut(title, number.end()) if number else (None, title)
-        if _CIRCLED.match(title):
-            typed, rest = title[: _CIRCLED.match(title).end()].strip(), title[_CIRCLED.match(title).end():]
-        if typed:
+        number, circled = _ITEM_NUMBER.match(unicodedata.normalize("NFKC", title)), _CIRCLED.match(title)
+        if number or circled:
+            typed, rest = (title[: circled.end()].strip(), title[circled.end():]) if circled else _cut(title, number.end())
             self.problem(key, (
                 f"小标题前面写了编号“{typed}”：小节的编号（一）（二）……由 reportfill 按顺序自动加上，"
-                f"再写就会印成两个编号。应写成：title = \"{rest.strip()}\""))
+                f"再写就会印成两个编号。应写成：title = \"{rest.strip().replace(chr(34), chr(92) + chr(34))}\""))
             return None
         return title
 

@@ -32,16 +32,17 @@ _GENERIC = (
     ("Cannot declare", "同一个表写了两次（重复定义）；请把两处内容合并"),
     ("Expected '=' after a key", "键的后面应有“=”"),
     ("Invalid value", "值的写法不对：文字要加英文双引号，数字不加引号"),
-    ("Unclosed array", "方括号 [ ] 没有闭合"),
+    ("Unclosed array", "方括号里的数之间要用英文逗号“,”隔开，最后以 ] 结束"),
     ("Unterminated string", "字符串的引号没有闭合"),
     ("Illegal character", "字符串中有不允许的字符（控制字符）"),
     ("Invalid statement", "这一行无法识别"),
-    ("Expected newline or end of document", "一行只能写一个“键 = 值”"),
+    ("Expected newline or end of document", "一行只能写一个“键 = 值”，值的后面只能写以 # 开头的注释"),
 )
 _AT = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)$")
 _OPENS_VALUE = re.compile(r"^\s*[A-Za-z0-9_.\-\"' ]+=\s*$")  # "text = " before a \"\"\"
 _BLANK_OR_COMMENT = re.compile(r"^\s*(#.*)?$")
 _CHINESE_QUOTES = "“”‘’"
+_CHINESE_CLOSE = re.compile(r"^\s*[“”＂‘’＇]{3}\s*$")
 _SEPARATORS = "、；;"
 
 
@@ -94,7 +95,7 @@ class _Explainer:
         if span.multiline:
             if not self.reason.startswith("Unterminated string"):
                 return None
-            return Problem(self.where(span.start, column=False, key=span.key), (
+            return self._closed_in_chinese(span) or Problem(self.where(span.start, column=False, key=span.key), (
                 f"从这一行的 {span.quote} 开始的多行文字没有结尾的 {span.quote}：请在这段文字结束后另起一行写 {span.quote}"))
         line = self.scan.line_of(span.start)
         if self.line not in (None, line) and self.pos != len(self.src):
@@ -122,6 +123,8 @@ class _Explainer:
         open_line = self.scan.line_of(span.start)
         opened_by_key = _OPENS_VALUE.match(self.src[self.scan.offset(open_line, 1): span.start])
         closing = f"第{close_line}行“{prefix.strip()} {span.quote}”中的 {span.quote}"
+        if opened_by_key and self._closed_in_chinese(span):
+            return self._closed_in_chinese(span)
         if opened_by_key:
             message = (f"从这一行的 {span.quote} 开始的多行文字没有结尾的 {span.quote}，于是{closing} 被当成了它的结尾，"
                        f"第{self.line}行起的文字就无法识别：请在这段文字结束后另起一行写 {span.quote}")
@@ -130,6 +133,17 @@ class _Explainer:
                        f"第{self.line}行起的文字就无法识别：如果这一行的 {span.quote} 是多余的，请删去；"
                        f"否则请在这段文字结束后另起一行写 {span.quote}")
         return Problem(self.where(span.start, column=False, key=span.key), message)
+
+    def _closed_in_chinese(self, span) -> Problem | None:
+        """The closing quotes of a multi-line string typed as Chinese quotes (”””)."""
+        first = self.scan.line_of(span.start) + 1
+        last = self.scan.line_of(span.end if span.end is not None else len(self.src) - 1)
+        for n in range(first, last + 1):
+            if _CHINESE_CLOSE.match(self.scan.line_text(n)):
+                return Problem(f"{self.path}，第{n}行，{toml_labels.place(self.fmt, span.key)}", (
+                    f"这段多行文字结尾的三个引号写成了中文引号 {self.scan.line_text(n).strip()} ："
+                    f"请改成英文双引号 {span.quote}"))
+        return None
 
     # ------------------------------------------------------------ the character at the error
 
@@ -178,8 +192,9 @@ class _Explainer:
     def _unit_after_number(self, key) -> str | None:
         """A unit typed right after a number (``5件``, ``28.1632万元``)."""
         typed = next((u for u in UNITS if self.src.startswith(u, self.pos)), None)
-        number = re.search(r"(\d+(?:\.\d+)?)\s*$", self.src[self.scan.offset(self.scan.line_of(self.pos), 1): self.pos])
-        if typed is None or number is None:
+        before = self.src[self.scan.offset(self.scan.line_of(self.pos), 1): self.pos]
+        number = re.search(r"(\d+(?:\.\d+)?)\s*$", before)
+        if typed is None or number is None or "=" not in before:  # a value, not a key such as key1件
             return None
         unit = self._column_unit(key)
         message = f"数字后面不要写单位“{typed}”：只写数字"
@@ -208,13 +223,15 @@ class _Explainer:
         name, eq, value = raw.partition("=") if "=" in raw else raw.partition("＝")
         if not eq or "\\" in value:
             return None
-        out, quoted = [], False
+        out, opener = [], None
         for ch in value:
-            if ch in '"“”':
-                quoted = not quoted
-                out.append('"')
-            elif quoted:
-                out.append(ch)
+            if opener is not None:  # inside a string: kept as typed, up to its closing quote
+                closes = ch == opener or (opener == "“" and ch in '”"')
+                out.append('"' if closes and opener != "'" else ch)
+                opener = None if closes else opener
+            elif ch in "\"'“":
+                opener = ch
+                out.append("'" if ch == "'" else '"')
             elif ch == "#":
                 break
             elif ch in "，" + _SEPARATORS:
@@ -222,7 +239,7 @@ class _Explainer:
             else:
                 out.append(unicodedata.normalize("NFKC", ch) if ch != "\u3000" else " ")
         fixed = "".join(out).strip()
-        if '"' not in fixed:
+        if not any(q in fixed for q in "\"'"):
             unit = self._column_unit(key)
             fixed = re.sub(r"(\d+(?:\.\d+)?)\s*(" + "|".join(UNITS) + ")", lambda m: _without_unit(m, unit), fixed)
             if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", fixed):
