@@ -14,7 +14,7 @@ from decimal import Decimal
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from .format.spec import Table, ValueKind
+from .format.spec import ValueKind
 from .report import Value
 
 THRESHOLD = 0.8  # "一、本年新收…" and "二、上年结转…" are 0.75 alike; real variants score higher
@@ -82,20 +82,6 @@ def read_number(text: str, kind: ValueKind, unit: str = "") -> Value | None:
     if _DECIMAL.fullmatch(s):
         return Decimal(s)
     return None
-
-
-_UNIT = re.compile(r"单位[:：]\s*([^,，;；)）]+)")
-
-
-def stated_unit(label: str) -> str | None:
-    """The unit a header states ("本年收费金额（单位：万元）" → 万元), or None."""
-    found = _UNIT.search(label)
-    return found.group(1) if found else None
-
-
-def column_unit(table: Table, row: str, col: str) -> str:
-    """The unit the format's header states for a column ("万元"), or ""."""
-    return stated_unit(normalize(" ".join(table.column_labels(row, col)))) or ""
 
 
 def is_number(text: str) -> bool:

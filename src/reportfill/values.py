@@ -5,12 +5,11 @@ cell not found, a cell left blank or holding "/")."""
 from __future__ import annotations
 
 from .findings import Finding
-from .format.spec import Format, Table
+from .format.spec import UNIT, Format, Table
 from .locate import Located, TableMatch, unlabelled_rows
 from .report import Values
 from .rules.tables import table_source, value_problem
-from .text import column_unit, read_number, stated_unit
-
+from .text import read_number
 
 
 def read_values(located: Located) -> tuple[Values, list[Finding]]:
@@ -30,7 +29,7 @@ def read_values(located: Located) -> tuple[Values, list[Finding]]:
         unreadable = []
         for (row, col), cell in match.cells.items():
             kind = table.slot[(row, col)].cell.kind
-            value = read_number(cell.text, kind, column_unit(table, row, col))
+            value = read_number(cell.text, kind, table.units.get((row, col), ""))
             if value is None:
                 unreadable.append((row, col, " ".join(cell.text.split())))
             else:
@@ -40,13 +39,15 @@ def read_values(located: Located) -> tuple[Values, list[Finding]]:
     return values, findings
 
 
+
+
 def _units(table: Table, match: TableMatch) -> list[Finding]:
     """An amount whose header states another unit than the format's (元 for 万元, a
     real and costly slip: the number is then ten thousand times too large)."""
     findings = []
     for (row, col), labels in match.headers.items():
-        official = column_unit(table, row, col)
-        stated = next((u for label in labels if (u := stated_unit(label))), None)
+        official = table.units.get((row, col))
+        stated = next((m.group(1) for label in labels if (m := UNIT.search(label))), None)
         if official and stated and stated != official:
             row_name, col_name = table.cell_name(row, col)
             findings.append(Finding(

@@ -9,11 +9,13 @@ exactly one place and a new format version is new data, not new code.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
 
 ValueKind = Literal["count", "delta", "amount", "text"]
+UNIT = re.compile(r"单位[:：]\s*([^,，;；)）]+)")  # a unit stated in a header, full- or half-width
 Severity = Literal["error", "warning"]
 
 
@@ -156,6 +158,18 @@ class Table:
             common += 1
         label = " ".join(self.row_labels(row)) or " · ".join(names[0][:common])
         return label, tuple(" · ".join(n[common:]) for n in names)
+
+    @cached_property
+    def units(self) -> dict[tuple[str, str], str]:
+        """The unit each value cell's header states ("本年收费金额（单位：万元）" → 万元), for
+        the cells whose header states one."""
+        found = {}
+        for p in self.slots:
+            for label in self.column_labels(p.cell.row, p.cell.col):
+                unit = UNIT.search(label)
+                if unit:
+                    found[(p.cell.row, p.cell.col)] = unit.group(1)
+        return found
 
     @cached_property
     def labels(self) -> tuple[str, ...]:

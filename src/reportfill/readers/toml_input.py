@@ -22,7 +22,7 @@ from ..format.formats import FORMATS, format_for_year
 from ..format.spec import Format, Slot, Table
 from ..report import Item, Prose, Report, Values, show
 from ..rules.tables import Source, cell_title, check_values, derive, value_problem
-from ..text import column_unit, normalize
+from ..text import normalize
 from . import toml_labels, toml_syntax
 from .toml_labels import PROSE_KEYS, dotted, example, given_slots
 from .toml_numbers import meant
@@ -426,7 +426,7 @@ def _element_problem(table: Table, cell: Slot, value) -> tuple[str | None, str |
     if isinstance(value, bool):
         return "应为数字，而不是 true/false", None
     if isinstance(value, str):
-        unit = column_unit(table, cell.row, cell.col)
+        unit = table.units.get((cell.row, cell.col), "")
         typed = meant(value, cell.kind, unit)
         if typed is None:
             if value.strip() in ("", "/", "—", "-", "－", "无"):

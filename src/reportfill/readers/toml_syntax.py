@@ -22,7 +22,6 @@ from pathlib import Path
 from ..errors import Problem
 from ..format.spec import Format
 from ..report import show
-from ..text import column_unit
 from . import toml_labels
 from .toml_numbers import MONEY, UNITS, meant
 from .toml_scan import Scan, scan
@@ -210,7 +209,7 @@ class _Explainer:
         row = ".".join(map(str, key[1:])) if key else ""
         if table is None or row not in table.row_keys:
             return ""
-        return column_unit(table, row, table.row_slots(row)[0].cell.col)
+        return table.units.get((row, table.row_slots(row)[0].cell.col), "")
 
     def _thousands(self, key) -> bool:
         line = self.scan.line_text(self.scan.line_of(self.pos))

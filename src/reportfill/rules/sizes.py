@@ -17,7 +17,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from ..findings import Finding
 from ..format.spec import Format
 from ..report import Values, show
-from ..text import column_unit
 from .tables import Source, table_source
 
 WAN = "万元"
@@ -34,7 +33,7 @@ def check_amounts(fmt: Format, values: Values, source: Source | None = None) -> 
         for p in table.slots:
             key = (table.key, p.cell.row, p.cell.col)
             value = values.get(key)
-            if p.cell.kind == "amount" and column_unit(table, p.cell.row, p.cell.col) == WAN \
+            if p.cell.kind == "amount" and table.units.get((p.cell.row, p.cell.col)) == WAN \
                     and isinstance(value, (int, Decimal)) and not isinstance(value, bool) and value >= IMPLAUSIBLE_WAN:
                 findings.append(_amount_finding(table, p.cell.row, p.cell.col, value, source))
     return findings
