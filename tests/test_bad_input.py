@@ -150,7 +150,7 @@ CASES = {
         "各分项合计为 1（1 + 0 + 0 + 0 + 0 + 0），输入中写的是 2"]),
     "stated appeal total wrong": (edit("reconsideration               = [0, 0, 0, 0]",
                                        "reconsideration               = [1, 0, 0, 0, 3]"), [
-        "表四 行政复议 · 总计（第79行第5个数，appeals.reconsideration）：各分项合计为 1（1 + 0 + 0 + 0），输入中写的是 3"]),
+        "表四 · 行政复议 · 总计（第79行第5个数，appeals.reconsideration）：各分项合计为 1（1 + 0 + 0 + 0），输入中写的是 3"]),
     "R1 broken in a column": (edit("received         = " + ZEROS, "received         = [4, 0, 0, 0, 0, 0]"), [
         "表三 自然人：一、本年新收政府信息公开申请数量 4（第43行第1个数） + 二、上年结转政府信息公开申请数量 0（第44行第1个数）"
         f" = 4，而 {NOT_TYPED} + 四、结转下年度继续办理 0（第47行第1个数） = 0，两边应相等"]),

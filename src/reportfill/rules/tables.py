@@ -35,9 +35,9 @@ class Source:
 
 
 def cell_title(table: Table, row: str, col: str) -> str:
-    """"表三 （一）予以公开 · 自然人", "表四 行政复议 · 总计": a cell as the printed table names it."""
+    """"表三 （一）予以公开 · 自然人", "表四 · 行政复议 · 总计": a cell as the printed table names it."""
     row_name, col_name = table.cell_name(row, col)
-    return f"{table.name} {row_name} · {col_name}" if row_name else f"{table.name} {col_name}"
+    return " ".join(part for part in (table.name, row_name) if part) + f" · {col_name}"
 
 
 def table_source(fmt: Format) -> Source:
