@@ -39,7 +39,9 @@ def test_an_unwritten_scaffold_says_what_is_missing(tmp_path):
     with pytest.raises(ReportfillError) as refused:
         load_input(source)
     missing = {p.where.rsplit("，", 1)[-1] for p in refused.value.problems}
-    assert missing == {"overview", "other", "problems.items[0].text", "problems.items[1].text"}
+    assert missing == {"一、总体情况（overview）", "六、其他需要报告的事项（other）",
+                       "五、存在的主要问题及改进情况 第1个小节的正文（problems.items.text）",
+                       "五、存在的主要问题及改进情况 第2个小节的正文（problems.items.text）"}
 
 
 def test_every_row_is_commented_with_its_official_label():

@@ -12,7 +12,7 @@ from .spec import Continuity, Equation, Format, Label, Section, Slot, Table
 
 INFO = "信息内容"
 SECTIONS = (
-    Section("一、总体情况", "overview"),
+    Section("一、总体情况", "overview", max_chars=1000),
     Section("二、主动公开政府信息情况", "proactive"),
     Section("三、收到和处理政府信息公开申请情况", "applications"),
     Section("四、政府信息公开行政复议、行政诉讼情况", "appeals"),
@@ -20,6 +20,8 @@ SECTIONS = (
     Section("六、其他需要报告的事项", "other"),
 )
 TITLE_SUFFIX = "政府信息公开工作年度报告"
+# The report's own fields, by their input key: how a clerk calls them.
+FIELDS = {"agency": "机关名称", "year": "报告年度", "title": "标题", "preface": "导语"}
 
 # ---------------------------------------------------------------- table 二
 

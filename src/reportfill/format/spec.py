@@ -148,6 +148,29 @@ class Table:
         """(row name, column name) as a clerk reads them in the printed table."""
         return " ".join(self.row_labels(row)), " · ".join(self.column_labels(row, col))
 
+    def row_name(self, row: str) -> tuple[str, tuple[str, ...]]:
+        """(row name, its columns' names) for a whole row, as a message names them: a
+        column-group name that all the row's columns share, such as 行政复议 in table 四,
+        names a row that has no row labels (then 结果维持 … 尚未审结 are its columns)."""
+        names = [self.column_labels(p.cell.row, p.cell.col) for p in self.row_slots(row)]
+        common = 0
+        while all(len(n) > common + 1 and n[common] == names[0][common] for n in names):
+            common += 1
+        label = " ".join(self.row_labels(row)) or " · ".join(names[0][:common])
+        return label, tuple(" · ".join(n[common:]) for n in names)
+
+    @cached_property
+    def units(self) -> dict[tuple[str, str], str]:
+        """The unit each value cell's header states ("本年收费金额（单位：万元）" → 万元), for
+        the cells whose header states one."""
+        found = {}
+        for p in self.slots:
+            for label in self.column_labels(p.cell.row, p.cell.col):
+                unit = UNIT.search(label)
+                if unit:
+                    found[(p.cell.row, p.cell.col)] = unit.group(1)
+        return found
+
     @cached_property
     def units(self) -> dict[tuple[str, str], str]:
         """The unit each value cell's header states ("本年收费金额（单位：万元）" → 万元), for
@@ -196,6 +219,7 @@ class Continuity:
 class Section:
     heading: str
     key: str  # TOML key: a prose table (overview, problems, other) or a statistics table
+    max_chars: int | None = None  # the length the format sets for its text ("原则上不超过一千字")
 
 
 @dataclass(frozen=True)

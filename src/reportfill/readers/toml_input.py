@@ -1,8 +1,9 @@
 """Read one agency-year TOML input (the contract in INPUT.md) into a :class:`Report`.
 
 Staff edit these files by hand, so every problem is collected -- not just the first --
-and each names the file, the line, the TOML key and what to write instead. The table
-keys and their number of values come from the format definition, never from a list here.
+and each names the file, the line, the key by its official Chinese label (the key itself
+in brackets) and what to write instead. The table keys and their number of values come
+from the format definition, never from a list here.
 """
 
 from __future__ import annotations
@@ -13,17 +14,25 @@ import re
 import tomllib
 import unicodedata
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 
 from ..errors import Problem, ReportfillError
 from ..format.formats import FORMATS, format_for_year
+from ..format.spec import Format, Slot, Table
 from ..report import Item, Prose, Report, Values, show
-from ..rules.tables import Source, check_values, derive, value_problem
-from ..format.spec import Format, Table
+from ..rules.tables import Source, cell_title, check_values, derive, value_problem
+from ..text import normalize
+from . import toml_labels, toml_syntax
+from .toml_labels import PROSE_KEYS, dotted, example, given_slots
+from .toml_numbers import meant
+from .toml_scan import Scan, scan
 
-PROSE_KEYS = ("overview", "problems", "other")
+__all__ = ["PROSE_KEYS", "load_input"]
+
 TOP_KEYS = ("agency", "year", "title", "preface", *PROSE_KEYS, "proactive", "applications", "appeals")
 MAX_TEXT = 200_000  # characters in one text field: about 200 printed pages
+NEWEST = next(f for f in FORMATS if f.generated)  # names keys in messages until the year is known
 
 
 def load_input(path: str | Path, *, today: datetime.date | None = None) -> Report:
@@ -36,7 +45,7 @@ def load_input(path: str | Path, *, today: datetime.date | None = None) -> Repor
     report = reader.report(data, today or datetime.date.today())
     if reader.problems:
         raise ReportfillError(reader.problems)
-    findings = check_values(report.fmt, derive(report.fmt, report.values), reader.source(report.fmt))
+    findings = check_values(report.fmt, derive(report.fmt, report.values), reader.source(report))
     if findings:
         raise ReportfillError([Problem(str(path), f.message + _HINTS.get(f.rule, "")) for f in findings])
     return report
@@ -72,64 +81,11 @@ def _read_text(path: Path) -> str:
     return text
 
 
-_TOML_MESSAGES = (
-    ("Cannot overwrite a value", "同一个键写了两次（重复定义）；请删除重复的一行"),
-    ("Cannot declare", "同一个表写了两次（重复定义）；请把两处内容合并"),
-    ("Expected '=' after a key", "键的后面应有“=”"),
-    ("Invalid value", "值的写法不对：文字要加英文双引号，数字不加引号"),
-    ("Unclosed array", "方括号 [ ] 没有闭合"),
-    ("Unterminated string", "字符串的引号没有闭合"),
-    ("Illegal character", "字符串中有不允许的字符（控制字符）"),
-    ("Invalid statement", "这一行无法识别"),
-    ("Expected newline or end of document", "一行只能写一个“键 = 值”"),
-)
-
-
 def _parse(text: str, path: Path) -> dict:
     try:
         return tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
-        detail = str(exc)
-        at = re.search(r"\(at line (\d+), column (\d+)\)", detail)
-        if at:
-            where = f"{path}，第{at.group(1)}行第{at.group(2)}列"
-        elif "end of document" in detail:
-            where = f"{path}，文件末尾"
-        else:
-            where = str(path)
-        hint = next((zh for en, zh in _TOML_MESSAGES if detail.startswith(en)), "TOML 语法错误")
-        raise ReportfillError(Problem(where, f"{hint}（{detail}）")) from None
-
-
-def _key_lines(text: str) -> dict[tuple, int]:
-    """Line number of each key and table header, for messages (tomllib keeps none)."""
-    lines: dict[tuple, int] = {}
-    table: tuple = ()
-    counts: dict[tuple, int] = {}
-    in_string = False
-    for number, line in enumerate(text.splitlines(), 1):
-        stripped = line.strip()
-        if not in_string:
-            if m := re.match(r"\[\[\s*([^\]]+?)\s*\]\]", stripped):
-                base = tuple(p.strip().strip('"') for p in m.group(1).split("."))
-                counts[base] = counts.get(base, -1) + 1
-                table = base + (counts[base],)
-                lines.setdefault(table, number)
-            elif m := re.match(r"\[\s*([^\]]+?)\s*\]", stripped):
-                table = tuple(p.strip().strip('"') for p in m.group(1).split("."))
-                lines.setdefault(table, number)
-            elif m := re.match(r'([A-Za-z0-9_\-."]+)\s*=', stripped):
-                lines.setdefault(table + tuple(p.strip('"') for p in m.group(1).split(".")), number)
-        if (line.count('"""') + line.count("'''")) % 2:
-            in_string = not in_string
-    return lines
-
-
-def _dotted(path: tuple) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out
+        raise ReportfillError(toml_syntax.explain(text, exc, path, NEWEST)) from None
 
 
 def _xml_illegal(ch: str) -> bool:
@@ -141,33 +97,55 @@ def _is_number(value) -> bool:
     return isinstance(value, (int, Decimal)) and not isinstance(value, bool)
 
 
+# An item number typed into a title: （一） (一) 一、 1. 1、 （1） ①, which the tool adds itself.
+_ITEM_NUMBER = re.compile(r"^\s*(?:\(\s*[一二三四五六七八九十]+\s*\)|[一二三四五六七八九十]+\s*[、.]|\(\s*\d+\s*\)|\d{1,2}\s*[、.](?!\d))\s*")
+_CIRCLED = re.compile(r"^\s*[①-⑳]\s*")
+_AFTER_HEADING = re.compile(r"^(?:\s|[：:，,。.、]|$)")
+
+
 class _Reader:
     """Walks the parsed TOML against the format, collecting problems as it goes."""
 
     def __init__(self, path: Path, text: str):
         self.path = path
-        self.lines = _key_lines(text)
+        self.raw = text
+        self.fmt = NEWEST
         self.problems: list[Problem] = []
+        self.aliased: set[tuple] = set()  # rows written under their Chinese label, already reported
 
-    def where(self, key: tuple) -> str:
-        for n in range(len(key), 0, -1):
-            if key[:n] in self.lines:
-                return f"{self.path}，第{self.lines[key[:n]]}行，{_dotted(key)}"
-        return f"{self.path}，{_dotted(key)}"
+    @cached_property
+    def scan(self) -> Scan:
+        """Where each key is in the text: needed only to word a problem, so found then."""
+        return scan(self.raw.replace("\r\n", "\n"))
 
-    def problem(self, key: tuple, message: str) -> None:
-        self.problems.append(Problem(self.where(key), message))
+    @property
+    def lines(self) -> dict[tuple, int]:
+        return self.scan.keys
 
-    def source(self, fmt: Format) -> Source:
-        def name(table_key: str, row: str, col: str) -> str:
+    def where(self, key: tuple, line: int | None = None) -> str:
+        line = line or next((self.lines[key[:n]] for n in range(len(key), 0, -1) if key[:n] in self.lines), None)
+        at = f"{self.path}，第{line}行" if line else str(self.path)
+        return f"{at}，{toml_labels.place(self.fmt, key)}"
+
+    def problem(self, key: tuple, message: str, line: int | None = None) -> None:
+        self.problems.append(Problem(self.where(key, line), message))
+
+    def source(self, report: Report) -> Source:
+        """Cells named as the input writes them; only what the input states was typed."""
+        fmt = report.fmt
+
+        def at(table_key: str, row: str, col: str) -> str:
             table = fmt.table[table_key]
-            row_name, col_name = table.cell_name(row, col)
-            path = (table_key, *row.split("."))
             inputs = [p.cell.col for p in table.row_slots(row)]
-            printed = " ".join(x for x in (table.name, row_name) if x)
-            return f"{printed} · {col_name}（{self.where(path)} 第{inputs.index(col) + 1}个数）"
+            line = self.lines.get((table_key, *row.split(".")))
+            number = f"第{inputs.index(col) + 1}个数" if len(inputs) > 1 else ""
+            return f"第{line}行{number}" if line else number
 
-        return Source(name, "输入中写的是")
+        def name(table_key: str, row: str, col: str) -> str:
+            located = "，".join(x for x in (at(table_key, row, col), dotted((table_key, *row.split(".")))) if x)
+            return f"{cell_title(fmt.table[table_key], row, col)}（{located}）"
+
+        return Source(name, "输入中写的是", typed=lambda *cell: cell in report.values, at=at, itemized=True)
 
     # ---------------------------------------------------------------- structure
 
@@ -175,26 +153,40 @@ class _Reader:
         value = data.get(key[-1])
         if value is None:
             if required:
-                self.problem(key, f"缺少“{key[-1]}”部分。请参照示例加上 [{_dotted(key)}]")
+                self.problem(key, f"缺少这一部分：请参照示例加上 [{dotted(key)}]")
             return None
         if not isinstance(value, dict):
-            self.problem(key, f"“{_dotted(key)}”应为一个表（[{_dotted(key)}]），而不是 {_kind(value)}")
+            self.problem(key, f"应为一个表（[{dotted(key)}]），而不是 {_kind(value)}")
             return None
         self.unknown(value, key, allowed)
         return value
 
     def unknown(self, data: dict, key: tuple, allowed) -> None:
         for name in data:
-            if name not in allowed:
-                near = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
-                hint = f"，是不是想写“{near[0]}”？" if near else f"。这里可用的键：{'、'.join(allowed)}"
-                self.problem(key + (name,), f"不认识的键“{name}”{hint}")
+            if name in allowed:
+                continue
+            named = None if name.isascii() else toml_labels.lookup(self.fmt, name)
+            if named:
+                instead = None
+                if named.kind == "row":
+                    self.aliased.add(named.key)
+                    if _is_number(data[name]) or isinstance(data[name], list):
+                        instead = f"{named.key[-1]} = {_display(data[name])}"
+                self.problem(key + (name,), toml_labels.explain(self.fmt, named, name, instead))
+                continue
+            near = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+            if near:
+                meant_label = toml_labels.label(self.fmt, key + (near[0],))
+                hint = f"，是不是想写“{near[0]}”" + (f"（{meant_label}）" if meant_label else "") + "？"
+            else:
+                hint = f"。这里可用的键：{'、'.join(allowed)}"
+            self.problem(key + (name,), f"不认识的键“{name}”{hint}")
 
     def string(self, data: dict, key: tuple, *, required: bool = True, empty_ok: bool = False) -> str | None:
         value = data.get(key[-1])
         if value is None:
             if required:
-                self.problem(key, f"缺少“{key[-1]}”，请补上（文字用英文双引号括起来）")
+                self.problem(key, f"缺少这一项，请补上：{key[-1]} = \"…\"（文字用英文双引号括起来）")
             return None
         if not isinstance(value, str):
             self.problem(key, f"应为文字（用英文双引号括起来），而不是 {_kind(value)}")
@@ -216,34 +208,56 @@ class _Reader:
                 return None
         return value
 
+    def text(self, data: dict, key: tuple, **kwargs) -> tuple[str, ...] | None:
+        """A text's paragraphs; a section heading pasted into it is a problem."""
+        value = self.string(data, key, **kwargs)
+        if value is None:
+            return None
+        paragraphs = _paragraphs(value)
+        for paragraph in paragraphs:
+            heading = self.heading_in(paragraph)
+            if heading:
+                alone = normalize(paragraph) in next(forms for h, forms, _ in self.headings if h == heading)
+                what = "这里写了" if alone else "这一段以"
+                tail = "请删去这一行" if alone else "请删去标题，只留正文"
+                self.problem(key, (
+                    f"{what}部分标题“{heading}”{'' if alone else '开头'}：六个部分的标题由 reportfill 自动加上，"
+                    f"写在文字里会印两遍，{tail}"), line=self.line_of(key, paragraph))
+        return paragraphs
+
+    def heading_in(self, paragraph: str) -> str | None:
+        """The section heading a paragraph is, or starts with (then followed by a space or
+        punctuation: "一、总体情况良好" is a sentence)."""
+        words, plain = normalize(paragraph), unicodedata.normalize("NFKC", paragraph).strip()
+        for heading, forms, official in self.headings:
+            if words in forms or (plain.startswith(official) and _AFTER_HEADING.match(plain[len(official):])):
+                return heading
+        return None
+
+    @cached_property
+    def headings(self) -> list[tuple[str, tuple[str, str], str]]:
+        """Each heading, its normalized forms (with and without 一、), its NFKC form."""
+        return [(s.heading, (normalize(s.heading), normalize(s.heading).split("、", 1)[-1]),
+                 unicodedata.normalize("NFKC", s.heading)) for s in self.fmt.sections]
+
+    def line_of(self, key: tuple, paragraph: str) -> int | None:
+        """The line of the file a paragraph of a text is on, within the text's string."""
+        span = next((s for s in self.scan.strings if s.key == key), None)
+        if span is None or span.end is None:
+            return None
+        first, last = self.scan.line_of(span.start), self.scan.line_of(span.end)
+        needle = paragraph[:20]
+        return next((n for n in range(first, last + 1) if needle in self.scan.line_text(n)), first)
+
     # ---------------------------------------------------------------- content
 
     def report(self, data: dict, today: datetime.date) -> Report | None:
         self.unknown(data, (), TOP_KEYS)
         agency = self.string(data, ("agency",))
-        year = data.get("year")
-        fmt = None
-        if year is None:
-            self.problem(("year",), "缺少“year”（报告年度），例如 year = 2021")
-        elif not isinstance(year, int) or isinstance(year, bool):
-            self.problem(("year",), f"年度应为整数，例如 year = 2021，而不是 {_kind(year)}")
-        elif year > today.year:
-            self.problem(("year",), f"年度 {year} 还没有到来（今年是 {today.year} 年）；请写报告所属的年度")
-        else:
-            try:
-                fmt = format_for_year(year)
-            except LookupError:
-                fmt = None
-            if fmt is None or not fmt.generated:
-                first = min(f.first_year for f in FORMATS if f.generated)
-                old = fmt.basis if fmt else "当时的格式"
-                self.problem(("year",), (
-                    f"reportfill 只生成 {first} 年及以后年度的报告（国办公开办函〔2021〕30号格式）。"
-                    f"{year} 年度的报告使用 {old} 试行格式，可以用 reportfill check 核对，但不能生成"
-                ))
-                fmt = None
+        fmt = self.year(data.get("year"), today)
+        self.fmt = fmt or NEWEST
         title = self.string(data, ("title",), required=False)
-        preface = self.string(data, ("preface",), required=False)
+        preface = self.text(data, ("preface",), required=False)
         prose = {key: self.prose(data, key) for key in PROSE_KEYS}
         values: Values = {}
         if fmt is not None:
@@ -254,38 +268,82 @@ class _Reader:
         return Report(
             fmt=fmt,
             agency=agency,
-            year=year,
-            title=title.strip() if title else f"{agency}{year}年{fmt.title_suffix}",
-            preface=_paragraphs(preface or ""),
+            year=data["year"],
+            title=title.strip() if title else f"{agency}{data['year']}年{fmt.title_suffix}",
+            preface=preface or (),
             prose=prose,
             values=values,
         )
+
+    def year(self, year, today: datetime.date) -> Format | None:
+        key = ("year",)
+        if year is None:
+            self.problem(key, "缺少这一项，例如 year = 2021")
+            return None
+        if isinstance(year, str) and (typed := meant(year, "count", units=("年",))):
+            self.problem(key, f"写的是 {_display(year)}：年度是数字，不要加引号。应写成：year = {typed.value}")
+            return None
+        if not isinstance(year, int) or isinstance(year, bool):
+            self.problem(key, f"年度应为整数，例如 year = 2021，而不是 {_kind(year)}")
+            return None
+        if year > today.year:
+            self.problem(key, f"年度 {year} 还没有到来（今年是 {today.year} 年）；请写报告所属的年度")
+            return None
+        try:
+            fmt = format_for_year(year)
+        except LookupError:
+            fmt = None
+        if fmt is None or not fmt.generated:
+            old = fmt.basis if fmt else "当时的格式"
+            self.problem(key, (
+                f"reportfill 只生成 {NEWEST.first_year} 年及以后年度的报告（{NEWEST.basis}格式）。"
+                f"{year} 年度的报告使用 {old} 试行格式，可以用 reportfill check 核对，但不能生成"
+            ))
+            return None
+        return fmt
 
     def prose(self, data: dict, key: str) -> Prose | None:
         section = self.table(data, (key,), ("text", "items"))
         if section is None:
             return None
         problems_before = len(self.problems)
-        text = self.string(section, (key, "text"), required=False, empty_ok=True) or ""
+        paragraphs = self.text(section, (key, "text"), required=False, empty_ok=True) or ()
         items = []
         raw_items = section.get("items", [])
         if not isinstance(raw_items, list) or not all(isinstance(i, dict) for i in raw_items):
-            self.problem((key, "items"), f"“items”应写成 [[{key}.items]] 小节，每节有 title 和 text")
+            self.problem((key, "items"), f"小节应写成 [[{key}.items]]，每节有 title 和 text")
             raw_items = []
         for n, item in enumerate(raw_items):
             at = (key, "items", n)
             self.unknown(item, at, ("title", "text"))
             title = self.string(item, at + ("title",))
-            body = self.string(item, at + ("text",))
+            if title is not None:
+                title = self.item_title(title.strip(), at + ("title",))
+            body = self.text(item, at + ("text",))
             if title is not None and body is not None:
-                items.append(Item(title.strip(), _paragraphs(body)))
-        prose = Prose(_paragraphs(text), tuple(items))
+                items.append(Item(title, body))
+        prose = Prose(paragraphs, tuple(items))
         if not prose.paragraphs and not raw_items and len(self.problems) == problems_before:
-            self.problem((key,), f"“{key}”部分既没有 text 也没有 items；至少要写一段文字")
+            self.problem((key,), "这一部分既没有 text 也没有 items：至少要写一段文字")
         return prose
 
+    def item_title(self, title: str, key: tuple) -> str | None:
+        """A sub-heading's title without a number (the tool numbers them) or a heading."""
+        heading = self.heading_in(title)
+        if heading:
+            self.problem(key, f"小标题写成了部分标题“{heading}”：部分标题由 reportfill 自动加上，这里请写这一小节自己的标题")
+            return None
+        number, circled = _ITEM_NUMBER.match(unicodedata.normalize("NFKC", title)), _CIRCLED.match(title)
+        if number or circled:
+            typed, rest = (title[: circled.end()].strip(), title[circled.end():]) if circled else _cut(title, number.end())
+            self.problem(key, (
+                f"小标题前面写了编号“{typed}”：小节的编号（一）（二）……由 reportfill 按顺序自动加上，"
+                f"再写就会印成两个编号。应写成：title = \"{rest.strip().replace(chr(34), chr(92) + chr(34))}\""))
+            return None
+        return title
+
     def numbers(self, data: dict, fmt: Format, table: Table) -> Values:
-        rows = [r for r in table.row_keys if any((table.key, r, p.cell.col) not in fmt.derived for p in table.row_slots(r))]
+        rows = [r for r in table.row_keys if given_slots(fmt, table, r)]
         tree: dict = {}
         for row in rows:
             *groups, leaf = row.split(".")
@@ -311,46 +369,84 @@ class _Reader:
 
     def row(self, fmt: Format, table: Table, row: str, raw: dict, key: tuple) -> Values:
         slots = table.row_slots(row)
-        given = [p for p in slots if (table.key, row, p.cell.col) not in fmt.derived]
-        stated = [p for p in slots if (table.key, row, p.cell.col) in fmt.derived]
-        names = [table.cell_name(row, p.cell.col)[1] for p in slots]
+        given = given_slots(fmt, table, row)
+        stated = len(slots) > len(given)
+        _, columns = table.row_name(row)
+        order = "、".join(columns[: len(given)])
         value = raw.get(key[-1])
         if value is None:
-            row_name, col_name = table.cell_name(row, slots[0].cell.col)
-            self.problem(key, f"缺少这一行（{row_name or col_name.rsplit(' · ', 1)[0]}）；没有数据也要写 0")
+            if key not in self.aliased:
+                self.problem(key, f"缺少这一行；没有数据也要写 0，例如 {example(table, row, len(given))}")
             return {}
         scalar = len(given) == 1 and not stated
+        if scalar and isinstance(value, list):
+            fix = f"。应写成：{key[-1]} = {_display(value[0])}" if len(value) == 1 and _is_number(value[0]) else ""
+            self.problem(key, f"这一项是一个数（{columns[0]}），不要写方括号{fix}")
+            return {}
         if scalar:
             value = [value]
         elif not isinstance(value, list):
-            self.problem(key, f"应写成方括号里的 {len(given)} 个数：[{'，'.join(names[: len(given)])}]")
+            self.problem(key, f"应写成方括号里的 {len(given)} 个数，依次是 {order}，例如 {example(table, row, len(given))}")
             return {}
         if len(value) not in (len(given), len(slots)):
-            extra = f"，可再加第 {len(slots)} 个数作为{names[-1]}" if stated else ""
-            self.problem(key, (
-                f"应有 {len(given)} 个数（{'、'.join(names[: len(given)])}）{extra}；现在有 {len(value)} 个"
-            ))
+            extra = f"；可再加第 {len(slots)} 个数作为{columns[-1]}（须等于前 {len(given)} 个数之和，不写由 reportfill 计算）" \
+                if stated else ""
+            self.problem(key, f"应有 {len(given)} 个数，依次是 {order}{extra}；现在写了 {len(value)} 个：{_display(value)}")
             return {}
         out: Values = {}
+        wrong, written = [], []
         for n, (p, v) in enumerate(zip(slots, value)):
-            problem = _type_problem(p.cell.kind, v) or value_problem(p.cell.kind, v)
+            problem, instead = _element_problem(table, p.cell, v)
             if problem:
-                which = "" if scalar else f"第{n + 1}个数（{names[n]}）"
-                self.problem(key, f"{which}写的是 {_display(v)}：{problem}")
+                which = "" if scalar else f"第{n + 1}个数（{columns[n]}）"
+                wrong.append((f"{which}写的是 {_display(v)}：{problem}", instead))
             else:
                 out[(table.key, row, p.cell.col)] = v
+            written.append(instead if problem else show(v))
+        if wrong:
+            fixed = None not in written
+            message = "；".join(text if fixed or instead is None else f"{text}，应为 {instead}" for text, instead in wrong)
+            if fixed:
+                message += f"。应写成：{key[-1]} = {written[0] if scalar else '[' + ', '.join(written) + ']'}"
+            self.problem(key, message)
         return out
 
 
-def _type_problem(kind: str, value) -> str | None:
-    """Explain TOML typing slips that ``value_problem`` would only call wrong."""
+def _cut(text: str, length: int) -> tuple[str, str]:
+    """``text`` split where its NFKC form is ``length`` characters long."""
+    taken, i = 0, 0
+    while i < len(text) and taken < length:
+        taken += len(unicodedata.normalize("NFKC", text[i]))
+        i += 1
+    return text[:i].strip(), text[i:]
+
+
+def _element_problem(table: Table, cell: Slot, value) -> tuple[str | None, str | None]:
+    """Why a typed value cannot stand in a cell, and the value meant, when it is clear."""
     if isinstance(value, bool):
-        return "应为数字，而不是 true/false"
+        return "应为数字，而不是 true/false", None
     if isinstance(value, str):
-        return "应为数字，不要加引号"
-    if kind in ("count", "delta") and isinstance(value, Decimal):
-        return "应为整数，不能写成小数"
-    return None
+        unit = table.units.get((cell.row, cell.col), "")
+        typed = meant(value, cell.kind, unit)
+        if typed is None:
+            if value.strip() in ("", "/", "—", "-", "－", "无"):
+                return "应为数字，没有的写 0（不要加引号）", "0"
+            return "应为数字，不要加引号", None
+        reasons = ["数字不要加引号"]
+        if any(unicodedata.normalize("NFKC", ch) != ch and ch.strip() for ch in value):
+            reasons.append("要用半角数字")
+        if typed.converted:
+            reasons.append(f"这一项的单位是{unit}：{typed.typed} {typed.unit} = {show(typed.value)} {unit}")
+        elif typed.unit:
+            same = f"（这一项的单位已规定为{unit}）" if typed.unit == unit else ""
+            reasons.append(f"不要写单位“{typed.unit}”{same}")
+        return "，".join(reasons), show(typed.value)
+    if cell.kind in ("count", "delta") and isinstance(value, Decimal):
+        whole = value.is_finite() and value == value.to_integral_value() and (cell.kind == "delta" or value >= 0)
+        return "应为整数，不能写成小数", str(int(value)) if whole else None
+    if isinstance(value, (list, dict)):
+        return f"应为一个数，而不是 {_kind(value)}", None
+    return value_problem(cell.kind, value), None
 
 
 def _display(value) -> str:
@@ -358,6 +454,8 @@ def _display(value) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         return f'"{value}"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_display(v) for v in value) + "]"
     return show(value) if _is_number(value) else _kind(value)
 
 
@@ -369,7 +467,7 @@ def _kind(value) -> str:
     if isinstance(value, (int, Decimal)):
         return "数字"
     if isinstance(value, list):
-        return "数组"
+        return "数组（方括号）"
     if isinstance(value, dict):
         return "表"
     return type(value).__name__

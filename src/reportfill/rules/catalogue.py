@@ -2,9 +2,10 @@
 
 ``check --help``, the README's rule list and the JSON output's rule titles are generated
 from this catalogue, so a rule cannot be documented differently in two places. R1–R10
-are the rules of the official format (FORMAT.md); D1 is the format's ban on 年年雷同,
-measured as assessment schemes do; the code that applies each lives in the module named
-beside it.
+are the rules of the official format (FORMAT.md); R11 and R12 warn about sizes: an
+amount that reads as 元 typed where 万元 is due, and the format's length for 一、总体情况;
+D1 is the format's ban on 年年雷同, measured as assessment schemes do. The code that
+applies each lives in the module named beside it.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ CATALOGUE = (
     # rules.structure
     Rule("R9", "error", "六个部分的标题齐全、写法与规定一致、顺序正确，表格格式与报告年度相符（标题中的年度不符为提醒）"),
     Rule("R10", "warning", "“六、其他需要报告的事项”说明信息处理费的收取情况"),
+    # rules.sizes
+    Rule("R11", "warning", "以万元为单位的金额达到 10000 万元（1 亿元）时提醒核实：可能误填了以元为单位的数"),
+    Rule("R12", "warning", "“一、总体情况”篇幅原则上不超过一千字"),
     # rules.duplication
     Rule("D1", "warning", "跨年（需上年报告）：正文中与上年报告基本相同的句子不超过一半"
                           "（不计导语、小标题，以及引用条例和格式、收费说明等固定表述）"),

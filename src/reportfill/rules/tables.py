@@ -13,25 +13,35 @@ from decimal import Decimal
 from typing import Callable
 
 from ..findings import Finding
-from ..format.spec import Equation, Format, ValueKind
+from ..format.spec import Equation, Format, Table, ValueKind
 from ..report import Values, show
 
 
 @dataclass(frozen=True)
 class Source:
-    """How messages point at a number: a cell of a printed table, or a TOML key."""
+    """How messages point at a number: a cell of a printed table, or a TOML key.
+
+    A printed table shows every number, totals included. An input holds only what the
+    clerk typed: there a total the tool computed (``typed`` is false for it) is quoted
+    only beside the typed numbers it adds up, each typed number says where it was
+    typed (``at``), and a stated total is shown with the numbers it should equal
+    (``itemized``)."""
 
     name_cell: Callable[[str, str, str], str]
     stated: str  # how the found value is introduced: "表中填写" / "输入中写的是"
+    typed: Callable[[str, str, str], bool] = lambda table, row, col: True
+    at: Callable[[str, str, str], str] = lambda table, row, col: ""
+    itemized: bool = False
+
+
+def cell_title(table: Table, row: str, col: str) -> str:
+    """"表三 （一）予以公开 · 自然人", "表四 · 行政复议 · 总计": a cell as the printed table names it."""
+    row_name, col_name = table.cell_name(row, col)
+    return " ".join(part for part in (table.name, row_name) if part) + f" · {col_name}"
 
 
 def table_source(fmt: Format) -> Source:
-    def name(table: str, row: str, col: str) -> str:
-        t = fmt.table[table]
-        row_name, col_name = t.cell_name(row, col)
-        return " ".join(part for part in (t.name, row_name) if part) + f" · {col_name}"
-
-    return Source(name, "表中填写")
+    return Source(lambda table, row, col: cell_title(fmt.table[table], row, col), "表中填写")
 
 
 def value_problem(kind: ValueKind, value: object) -> str | None:
@@ -100,7 +110,7 @@ def check_values(fmt: Format, values: Values, source: Source | None = None) -> l
         left, right = _numbers(values, eq.table, eq.left), _numbers(values, eq.table, eq.right)
         if left is None or right is None or sum(left) == sum(right):
             continue
-        findings.append(_equation_finding(fmt, eq, left, right, source))
+        findings.append(_equation_finding(fmt, eq, left, right, values, source))
     return findings
 
 
@@ -111,18 +121,26 @@ def _cell_finding(rule, table, row, col, actual, problem, source: Source) -> Fin
                    f"{where}：{source.stated} {actual}，{problem}", (table.key, row, col))
 
 
-def _equation_finding(fmt: Format, eq: Equation, left, right, source: Source) -> Finding:
+def _equation_finding(fmt: Format, eq: Equation, left, right, values: Values, source: Source) -> Finding:
     table = fmt.table[eq.table]
     if eq.derives:
         row, col = eq.left[0]
         row_name, col_name = table.cell_name(row, col)
         expected, actual = show(sum(right)), show(left[0])
-        message = f"{source.name_cell(table.key, row, col)}：各分项合计为 {expected}，{source.stated} {actual}"
+        parts = f"（{' + '.join(show(n) for n in right)}）" if source.itemized else ""
+        message = f"{source.name_cell(table.key, row, col)}：各分项合计为 {expected}{parts}，{source.stated} {actual}"
         return Finding(eq.rule, "error", table.name, row_name, col_name, expected, actual, message,
                        (table.key, row, col))
 
+    def term(r, c, n):
+        cell = (table.key, r, c)
+        if source.typed(*cell):
+            at = source.at(*cell)
+            return f"{table.cell_name(r, c)[0]} {show(n)}" + (f"（{at}）" if at else "")
+        return f"{table.cell_name(r, c)[0]} {show(n)}（{_typed_parts(fmt, values, cell, source)}）"
+
     def side(cells, numbers):
-        return " + ".join(f"{table.cell_name(r, c)[0]} {show(n)}" for (r, c), n in zip(cells, numbers))
+        return " + ".join(term(r, c, n) for (r, c), n in zip(cells, numbers))
 
     col_name = " / ".join(dict.fromkeys(table.cell_name(r, c)[1] for r, c in eq.left + eq.right))
     row_name = " + ".join(table.cell_name(r, c)[0] for r, c in eq.left) + " = " + " + ".join(
@@ -135,6 +153,29 @@ def _equation_finding(fmt: Format, eq: Equation, left, right, source: Source) ->
     )
     return Finding(eq.rule, "error", table.name, row_name, col_name, expected, actual, message,
                    (table.key, *eq.left[0]))
+
+
+def _typed_parts(fmt: Format, values: Values, cell: tuple[str, str, str], source: Source) -> str:
+    """A computed total as the typed numbers it adds up ("= （一）予以公开 100 + （二）部分公开
+    50，其余为 0"): only those that are not 0, each named by what differs from the total's
+    own row and column."""
+    def leaves(at):
+        if source.typed(*at):
+            return [at]
+        eq = next(e for e in fmt.equations if e.derives and (e.table, *e.left[0]) == at)
+        return [leaf for r, c in eq.right for leaf in leaves((eq.table, r, c))]
+
+    table = fmt.table[cell[0]]
+    found = leaves(cell)
+    shown = []
+    for key in found:
+        if values[key] != 0:
+            row_name, col_name = table.cell_name(*key[1:])
+            name = " · ".join(n for n, same in ((row_name, key[1] == cell[1]), (col_name, key[2] == cell[2])) if not same)
+            shown.append(f"{name} {show(values[key])}")
+    if not shown:
+        return "各项都是 0"
+    return "= " + " + ".join(shown) + ("，其余为 0" if len(shown) < len(found) else "")
 
 
 def check_continuity(fmt: Format, values: Values, previous: Values) -> list[Finding]:

@@ -27,6 +27,7 @@ from ..readers.toml_input import load_input
 from ..report import Report
 from ..rules.duplication import check_reuse, measure
 from ..rules.prose import check_prose
+from ..rules.sizes import check_amounts, check_lengths
 from ..rules.structure import check_fee_statement, check_layout_year, check_structure
 from ..rules.tables import check_continuity, check_values, derive
 from ..subheadings import split
@@ -91,6 +92,8 @@ def judge(document: Document, where: str) -> Result:
         after = parts_of.text[parts_of.heading_at[last] + 1:]
         findings += check_fee_statement(fmt, "".join("".join(t.split()) for t in after))
     findings += check_prose(fmt, values, parts_of.prose, parts_of.year)
+    findings += check_amounts(fmt, values)
+    findings += check_lengths(fmt, {s.key: parts_of.section(s.heading) for s in fmt.sections})
     report = Report(
         fmt=fmt,
         agency=agency_of(title),
