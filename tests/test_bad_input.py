@@ -234,7 +234,8 @@ OVERVIEW = SEED_TEXT[SEED_TEXT.index("[overview]"): SEED_TEXT.index("# 二、")]
 WARNINGS = {
     "a fee that reads more plausibly as 元": (
         edit("fees                = 28.1632", "fees                = 281632"), "R11",
-        "表二 行政事业性收费 · 本年收费金额（单位：万元）：表中填写 281632，按万元是 281632 万元（约 28.16 亿元）；"
+        "表二 行政事业性收费 · 本年收费金额（单位：万元）（第38行，proactive.fees）：输入中写的是 281632，"
+        "按万元是 281632 万元（约 28.16 亿元）；"
         "如果这是以元为单位的金额，281632 元 = 28.1632 万元，应写 28.1632。请核实单位"),
     "一、总体情况 longer than 一千字": (
         SEED_TEXT.replace(OVERVIEW, long_overview_toml() + "\n"), "R12",

@@ -18,9 +18,11 @@ from functools import cached_property
 from pathlib import Path
 
 from ..errors import Problem, ReportfillError
+from ..findings import Finding
 from ..format.formats import FORMATS, format_for_year
 from ..format.spec import Format, Slot, Table
 from ..report import Item, Prose, Report, Values, show
+from ..rules.sizes import check_amounts
 from ..rules.tables import Source, cell_title, check_values, derive, value_problem
 from ..text import normalize
 from . import toml_labels, toml_syntax
@@ -28,7 +30,7 @@ from .toml_labels import PROSE_KEYS, dotted, example, given_slots
 from .toml_numbers import meant
 from .toml_scan import Scan, scan
 
-__all__ = ["PROSE_KEYS", "load_input"]
+__all__ = ["PROSE_KEYS", "load_input", "read_input"]
 
 TOP_KEYS = ("agency", "year", "title", "preface", *PROSE_KEYS, "proactive", "applications", "appeals")
 MAX_TEXT = 200_000  # characters in one text field: about 200 printed pages
@@ -38,6 +40,12 @@ NEWEST = next(f for f in FORMATS if f.generated)  # names keys in messages until
 def load_input(path: str | Path, *, today: datetime.date | None = None) -> Report:
     """Read, validate and reconcile ``path``; raise :class:`ReportfillError` listing every
     problem when the input cannot be filled as it stands."""
+    return read_input(path, today=today)[0]
+
+
+def read_input(path: str | Path, *, today: datetime.date | None = None) -> tuple[Report, list[Finding]]:
+    """:func:`load_input`, and the warnings the input's numbers give (R11), naming the
+    lines of the input rather than the printed cells."""
     path = Path(path)
     text = _read_text(path)
     data = _parse(text, path)
@@ -48,7 +56,7 @@ def load_input(path: str | Path, *, today: datetime.date | None = None) -> Repor
     findings = check_values(report.fmt, derive(report.fmt, report.values), reader.source(report))
     if findings:
         raise ReportfillError([Problem(str(path), f.message + _HINTS.get(f.rule, "")) for f in findings])
-    return report
+    return report, check_amounts(report.fmt, report.values, reader.source(report))
 
 
 _HINTS = {

@@ -9,7 +9,7 @@ from pathlib import Path
 from ..errors import ReportRejected
 from ..files import safe_file_name, write_atomic
 from ..findings import Finding, Result, has_errors
-from ..readers.toml_input import load_input
+from ..readers.toml_input import read_input
 from ..report import Report, show
 from ..rules.tables import derive
 from ..writers.render import render
@@ -46,10 +46,12 @@ def confirm(report: Report, data: bytes) -> list[Finding]:
 
 def prepare(source: Path, template: Path | None = None) -> tuple[Report, bytes, list[Finding]]:
     """Everything short of writing: the input read and reconciled, the report rendered,
-    reopened and confirmed. Returns the report, the DOCX bytes and the warnings."""
-    report = load_input(source)
+    reopened and confirmed. Returns the report, the DOCX bytes and the warnings -- those
+    the input itself gives naming its lines, the rest as the reopened document gives them."""
+    report, own = read_input(source)
     data = render(report, template)
-    return report, data, confirm(report, data)
+    named = {(f.rule, f.cell) for f in own}
+    return report, data, own + [f for f in confirm(report, data) if (f.rule, f.cell) not in named]
 
 
 def fill(source: Path, *, output: Path | None = None, out_dir: Path = Path("outputs"),
