@@ -202,8 +202,9 @@ def test_a_non_editable_install_fills_from_any_directory(tmp_path):
 
 
 def test_a_fill_whose_output_does_not_read_back_is_rejected_and_not_written(tmp_path):
-    """The fill reopens what it rendered: a restyled template that lost a placeholder
-    renders a number that is not the input's, so nothing is written and the exit is 1."""
+    """The fill reopens what it rendered: a restyled template with a digit typed beside a
+    placeholder renders a number that is not the input's, so nothing is written and the
+    exit is 1."""
     from test_batch import tampered_template
 
     template = tampered_template(tmp_path, "applications:received:natural_person")

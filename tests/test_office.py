@@ -322,7 +322,7 @@ def test_preview_command_writes_one_png_per_page(seed_docx, tmp_path):
     assert result.exit_code == 0, result.output
     pngs = sorted(out.glob("*.png"))
     assert [p.name for p in pngs] == [f"{seed_docx.stem}-{n}.png" for n in range(1, EXPECTED_PAGES + 1)]
-    assert result.output.split() == [str(p) for p in pngs]
+    assert result.stdout.split() == [str(p) for p in pngs]
     for p in pngs:
         width, height = png_size(p)  # A4 at 110 dpi
         assert abs(width - 909) <= 2 and abs(height - 1286) <= 2, (p, width, height)

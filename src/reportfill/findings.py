@@ -53,7 +53,8 @@ class Result:
 
     ``problems`` says why the file could not be used at all; ``report`` is what was read
     from it or filled into it; ``kind`` the kind of source (docx, html, pdf, doc, toml …);
-    ``published`` the publication date the source states; ``output`` the file written."""
+    ``published`` the publication date the source states; ``output`` the file written;
+    ``backup`` where the file it replaced was kept (``fill --force`` over edited work)."""
 
     source: str
     findings: list[Finding] = field(default_factory=list)
@@ -62,6 +63,7 @@ class Result:
     kind: str = ""
     published: datetime.date | None = None
     output: Path | None = None
+    backup: Path | None = None
 
     @property
     def status(self) -> Status:
