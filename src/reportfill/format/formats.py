@@ -183,10 +183,11 @@ def _applications(other_items):
         section=2,
         width=10,
         # In twips of the 156 mm type width, for 五号 text in 0.8 mm cell margins: the
-        # vertical 三、本年度办理结果 one line wide; （三）不予公开 four to a line; an item's
+        # vertical 三、本年度办理结果 one row's height wide (narrower, LibreOffice drops it
+        # where the table breaks across pages); （三）不予公开 four to a line; an item's
         # twelve characters after its number on one line; 自然人 three; the other headers
         # two (no word leaves a single character on a line) and five digits.
-        column_widths=(400, 960, 2895, 750) + (640,) * 6,
+        column_widths=(480, 960, 2815, 750) + (640,) * 6,
         rows=(
             (
                 Label("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", cols=3, rows=3),
