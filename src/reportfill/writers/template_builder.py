@@ -104,14 +104,21 @@ def _element(tag: str, **attributes: str):
     return el
 
 
-def _text(paragraph, text: str):
-    """A run of ``text`` marked as East Asian text: Word and WPS then set the characters
-    Unicode leaves ambiguous -- quotes “ ” ‘ ’, dashes, the ellipsis -- in the Chinese
-    font, full-width, as typed by a Chinese input method, instead of in Times New Roman.
-    Digits and Latin letters are not ambiguous and stay in the Latin font."""
+def _text(paragraph, text: str, *, prose: bool = True):
+    """A run of ``text``, marked as East Asian text where it may hold characters Unicode
+    leaves ambiguous -- quotes “ ” ‘ ’, dashes, the ellipsis: Word and WPS then set them
+    in the Chinese font, full-width, as a Chinese input method types them, instead of in
+    Times New Roman. Digits and Latin letters are not ambiguous and stay in the Latin
+    font. ``prose`` is False for a placeholder that only ever receives a number."""
     run = paragraph.add_run(text)
-    run._r.get_or_add_rPr().get_or_add_rFonts().set(qn("w:hint"), "eastAsia")
+    if prose and ("{{" in text or any(_ambiguous(ch) for ch in text)):
+        run._r.get_or_add_rPr().get_or_add_rFonts().set(qn("w:hint"), "eastAsia")
     return run
+
+
+def _ambiguous(ch: str) -> bool:
+    """Characters Word sets in the Latin font unless told they are East Asian."""
+    return 0xA1 <= ord(ch) <= 0xFF or 0x2000 <= ord(ch) <= 0x2BFF
 
 
 def _add(document, text: str, style: str | None = None):
@@ -319,7 +326,7 @@ def _table(document, table: Table) -> None:
             if _vertical(p):
                 put(cell._tc.get_or_add_tcPr(), _element("w:textDirection", val="tbRlV"))
         else:
-            _text(para, "{{ cells['%s'] }}" % placeholder(table.key, p.cell.row, p.cell.col))
+            _text(para, "{{ cells['%s'] }}" % placeholder(table.key, p.cell.row, p.cell.col), prose=False)
     rows = out._tbl.tr_lst
     for r in _kept_with_next(table, len(header_rows)):
         for p in rows[r].iter(qn("w:p")):
