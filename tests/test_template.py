@@ -153,19 +153,6 @@ def test_the_template_command_writes_the_bundled_template(tmp_path):
     assert wrong.exit_code == 2 and ".docx" in wrong.stderr
 
 
-def test_an_exported_template_restyled_and_saved_fills(tmp_path):
-    """The workflow the README describes: export, restyle (here with python-docx, as Word
-    would save it), fill with --template."""
-    target = tmp_path / "我的模板.docx"
-    assert CliRunner().invoke(main, ["template", "-o", str(target)]).exit_code == 0
-    document = docx.Document(str(target))
-    document.styles["Heading 1"].font.size = Pt(18)
-    document.save(str(target))
-    result, out = fill_with(target, tmp_path)
-    assert result.exit_code == 0, result.output
-    assert docx.Document(str(out)).styles["Heading 1"].font.size == Pt(18)
-
-
 def test_tables_keep_their_first_rows_with_the_next_and_never_split_a_row(template):
     """A table starts on a page only with its header rows and first five body rows (and,
     in table 三, its vertical label whole); the header rows repeat on every page."""

@@ -27,11 +27,8 @@ import signal
 import subprocess
 import sys
 import tempfile
-import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-
-from lxml import etree
 
 from .errors import Problem, ReportfillError
 
@@ -155,24 +152,6 @@ def _system_fonts_conf() -> Path | None:
     return None
 
 
-_FONT_NAME = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}name"
-_SAFE = etree.XMLParser(resolve_entities=False, no_network=True)
-
-
-def declared_fonts(paths: Iterable[str | os.PathLike]) -> list[str]:
-    """The fonts the DOCX files declare in their font tables, in order of appearance;
-    files that are not DOCX (a PDF, an .odt) declare none."""
-    names: dict[str, None] = {}
-    for path in paths:
-        try:
-            with zipfile.ZipFile(path) as archive:
-                table = etree.fromstring(archive.read("word/fontTable.xml"), _SAFE)
-        except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
-            continue
-        names.update((font.get(_FONT_NAME), None) for font in table if font.get(_FONT_NAME))
-    return list(names)
-
-
 def substitutes(families: Iterable[str]) -> list[tuple[str, str]]:
     """(font, stand-in) for each of ``families`` that a conversion draws with another
     font because it is not installed, as fontconfig with reportfill's ``fonts.conf``
@@ -201,6 +180,8 @@ def substitutes(families: Iterable[str]) -> list[tuple[str, str]]:
 def substitution_note(paths: Iterable[str | os.PathLike]) -> str | None:
     """One line telling which fonts of the DOCX files a PDF or page image shows with a
     stand-in, or None when every font is installed (or that cannot be known)."""
+    from .readers.docx.fonts import declared_fonts
+
     replaced = substitutes(declared_fonts(paths))
     if not replaced:
         return None
