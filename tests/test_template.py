@@ -24,7 +24,7 @@ TEMPLATE = REPO / "templates" / template_name(FORMAT_2021)
 
 def test_committed_template_is_what_the_builder_makes():
     assert TEMPLATE.read_bytes() == build(FORMAT_2021), (
-        "templates/ is stale: run `python -m reportfill.template_builder` and commit the result"
+        "templates/ is stale: run `make template` and commit the result"
     )
 
 

@@ -5,8 +5,8 @@ two identical), so the layout can never drift from the format definition. Typogr
 (GB/T 9704-2012 house style) is set once here, in the template's styles: rendering code
 only fills text, and a user restyling the template in Word changes what every fill gets.
 
-Run ``python -m reportfill.template_builder [OUT_DIR]`` after changing the format or the
-styles.
+Run ``make template`` (``python -m reportfill.writers.template_builder [OUT_DIR]``) after
+changing the format or the styles.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt, Twips
-
 from lxml import etree
 
 from .docx_package import package_bytes
