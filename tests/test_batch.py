@@ -64,7 +64,9 @@ def test_all_good_exits_0_and_several_files_can_be_named(tmp_path):
 
 
 def tampered_template(tmp_path, cell: str) -> Path:
-    """The project's template with one table cell holding a fixed 7 instead of its value."""
+    """The project's template with a 7 typed after one table cell's placeholder: every
+    placeholder is there, so the file passes as a template, but that cell renders a
+    number that is not the input's."""
     from reportfill.format.formats import FORMAT_2021
     from reportfill.writers.render import default_template
 
@@ -76,15 +78,15 @@ def tampered_template(tmp_path, cell: str) -> Path:
             data = src.read(info)
             if info.filename == "word/document.xml":
                 assert placeholder in data
-                data = data.replace(placeholder, b"7", 1)
+                data = data.replace(placeholder, placeholder + b"7", 1)
             dst.writestr(info, data)
     template.write_bytes(buffer.getvalue())
     return template
 
 
 def test_a_rejected_report_exits_1(tmp_path):
-    """A template whose cell no longer holds its placeholder renders a number that does
-    not read back: the report is rejected (1), not a bad input (2)."""
+    """A template whose cell renders another number than its placeholder's does not read
+    back: the report is rejected (1), not a bad input (2)."""
     template = tampered_template(tmp_path, "proactive:regulations:issued")
     paths = write_variants(tmp_path / "in", 2)
     result = run("fill", *paths, "--out-dir", tmp_path / "out", "--template", template)

@@ -166,16 +166,20 @@ def test_computed_totals_and_a_correct_stated_total(seed_text, write_input, tmp_
 
 
 def test_a_restyled_template_copy_can_be_used(tmp_path):
-    from reportfill.writers.render import default_template
+    """The workflow the README describes: export the template, restyle it (here with
+    python-docx, saving as Word would), fill with --template."""
+    from test_schema import findings
 
     template = tmp_path / "mine.docx"
-    document = docx.Document(str(default_template(FORMAT_2021)))
+    assert CliRunner().invoke(main, ["template", "-o", str(template)]).exit_code == 0
+    document = docx.Document(str(template))
     document.styles["Normal"].font.size = docx.shared.Pt(15)
     document.save(str(template))
     out = tmp_path / "restyled.docx"
     result = CliRunner().invoke(main, ["fill", str(SEED), "-o", str(out), "--template", str(template)])
     assert result.exit_code == 0, result.output
     assert docx.Document(str(out)).styles["Normal"].font.size == docx.shared.Pt(15)
+    assert findings(out) == []
 
 
 def test_a_non_editable_install_fills_from_any_directory(tmp_path):
@@ -202,8 +206,9 @@ def test_a_non_editable_install_fills_from_any_directory(tmp_path):
 
 
 def test_a_fill_whose_output_does_not_read_back_is_rejected_and_not_written(tmp_path):
-    """The fill reopens what it rendered: a restyled template that lost a placeholder
-    renders a number that is not the input's, so nothing is written and the exit is 1."""
+    """The fill reopens what it rendered: a restyled template with a digit typed beside a
+    placeholder renders a number that is not the input's, so nothing is written and the
+    exit is 1."""
     from test_batch import tampered_template
 
     template = tampered_template(tmp_path, "applications:received:natural_person")

@@ -157,17 +157,37 @@ def seed_docx(tmp_path_factory) -> Path:
     return out
 
 
+# Eight more paragraphs of prose: table 三 then starts half-way down a page and breaks
+# onto the next, so the rules for a table across pages are seen at work.
+LONGER = "".join(f"补充说明第{i + 1}段：本局持续完善政府信息公开工作机制，落实公开属性源头认定，规范依申请公开办理流程。\n"
+                 for i in range(8))
+
+
+@pytest.fixture(scope="session")
+def long_docx(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("long")
+    source = folder / "long.toml"
+    source.write_text(SEED.read_text(encoding="utf-8").replace('text = """\n', 'text = """\n' + LONGER, 1),
+                      encoding="utf-8")
+    out = folder / "long.docx"
+    result = CliRunner().invoke(main, ["fill", str(source), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
 @dataclass(frozen=True)
 class Converted:
     pdf: Path
     other_pdf: Path
+    long_pdf: Path
     soffice_runs: int
 
 
 @pytest.fixture(scope="session")
-def converted(seed_docx, tmp_path_factory) -> Converted:
-    """The seed report and a second report of the same file name in another folder,
-    converted to PDF by one ``office.convert`` call, counting LibreOffice processes."""
+def converted(seed_docx, long_docx, tmp_path_factory) -> Converted:
+    """The seed report, a second report of the same file name in another folder and the
+    longer report, converted to PDF by one ``office.convert`` call, counting LibreOffice
+    processes."""
     other = tmp_path_factory.mktemp("other") / seed_docx.name
     shutil.copyfile(seed_docx, other)
     real_popen = subprocess.Popen
@@ -178,8 +198,8 @@ def converted(seed_docx, tmp_path_factory) -> Converted:
         return real_popen(*args, **kwargs)
 
     with mock.patch.object(office.subprocess, "Popen", counting_popen):
-        pdfs = office.convert([seed_docx, other], "pdf")
-    return Converted(pdfs[0], pdfs[1], len(started))
+        pdfs = office.convert([seed_docx, other, long_docx], "pdf")
+    return Converted(pdfs[0], pdfs[1], pdfs[2], len(started))
 
 
 @pytest.fixture(scope="session")
@@ -190,6 +210,11 @@ def pdf(converted) -> Path:
 @pytest.fixture(scope="session")
 def pdf_words(pdf) -> list[Word]:
     return words(pdf)
+
+
+@pytest.fixture(scope="session")
+def long_words(converted) -> list[Word]:
+    return words(converted.long_pdf)
 
 
 # ---------------------------------------------------------------------------- PDF export
@@ -277,6 +302,95 @@ def test_table_four_headers_do_not_wrap_one_character_per_line(pdf_words):
     assert not single, f"table 四 header cells wrap one character per line: {single}"
 
 
+# ---------------------------------------------------------------------------- typesetting
+
+
+def pages_holding(all_words: list[Word], text: str) -> set[int]:
+    """The pages on which ``text`` is printed whole: its lines, read down the page, make
+    it up (the lines of a table cell are separate words, other cells' words between)."""
+    text = re.sub(r"\s+", "", text)
+    pages = set()
+    for page in sorted({w.page for w in all_words}):
+        done = ""
+        for w in sorted((w for w in all_words if w.page == page), key=lambda w: (w.y_min, w.x_min)):
+            if w.text and text.startswith(done + w.text):
+                done += w.text
+                if done == text:
+                    pages.add(page)
+                    break
+    return pages
+
+
+def table_labels() -> list[str]:
+    from reportfill.format.formats import FORMAT_2021
+
+    return list(dict.fromkeys(t for table in FORMAT_2021.tables for t in table.labels))
+
+
+@needs_office
+def test_every_character_of_the_seed_prose_is_printed_in_order(pdf):
+    """A full-width comma at the end of a full line used to vanish (LibreOffice hung it
+    past the margin and then left it out)."""
+    from test_fill import SEED_TEXT, seed_prose_lines
+
+    if SEED_TEXT is None:
+        pytest.skip("../shared/seed is not beside the repository")
+    printed = re.sub(r"—\s*\d+\s*—", "", run("pdftotext", "-enc", "UTF-8", pdf, "-"))  # page numbers
+    printed = re.sub(r"\s+", "", printed)
+    position = 0
+    for line in seed_prose_lines():
+        expected = re.sub(r"\s+", "", line)
+        found = printed.find(expected, position)
+        assert found >= 0, f"not printed character for character, in order: {line}"
+        position = found + len(expected)
+
+
+@needs_office
+@pytest.mark.parametrize("which", ["pdf_words", "long_words"])
+def test_table_three_starts_on_a_page_with_its_header_and_first_rows(which, request):
+    from reportfill.format.formats import FORMAT_2021
+
+    all_words = request.getfixturevalue(which)
+    table = FORMAT_2021.table["applications"]
+    start = min(pages_holding(all_words, "申请人情况"))
+    first_rows = ["received", "from_last_year", "disclosed", "partly_disclosed", "withheld.state_secret"]
+    for row in first_rows:
+        for label in table.row_labels(row):
+            assert start in pages_holding(all_words, label), f"{label} is not on page {start} with the header"
+
+
+@needs_office
+@pytest.mark.parametrize("which", ["pdf_words", "long_words"])
+def test_no_table_row_or_label_is_cut_by_a_page_break(which, request):
+    all_words = request.getfixturevalue(which)
+    cut = [label for label in table_labels() if not pages_holding(all_words, label)]
+    assert not cut, f"labels not printed whole on one page: {cut}"
+
+
+@needs_office
+def test_a_table_across_pages_repeats_its_header_rows(long_words):
+    from reportfill.format.formats import FORMAT_2021
+
+    table = FORMAT_2021.table["applications"]
+    body = {p for row in table.row_keys for label in table.row_labels(row) for p in pages_holding(long_words, label)}
+    assert len(body) == 2, "the longer report's table 三 breaks onto a second page"
+    for header in ("申请人情况", "法人或其他组织", "自然人", "社会公益组织", "总计"):
+        assert body <= pages_holding(long_words, header), header
+
+
+@needs_office
+@pytest.mark.parametrize("which", ["pdf_words", "long_words"])
+def test_no_table_word_leaves_a_single_character_on_a_line(which, request):
+    """自然/人, 无法提/供: a label wrapped with one character left over. The vertical
+    三、本年度办理结果 down the first column of table 三 is one character a line."""
+    all_words = request.getfixturevalue(which)
+    region = between(all_words, find_word(all_words, HEADINGS[1]), find_word(all_words, HEADINGS[4]))
+    vertical_column = LEFT_MARGIN + 480 / 20 + TOLERANCE
+    single = [(w.page, w.text) for w in region
+              if len(w.text) == 1 and "\u4e00" <= w.text <= "\u9fff" and w.x_min > vertical_column]
+    assert not single, f"table words wrapped with one character left on a line: {single}"
+
+
 # Punctuation that may hang past the right margin at a line's end (Word's 允许标点溢出边界,
 # LibreOffice's hanging punctuation): at most one full-width character of 三号 (16 pt).
 HANGING = tuple("，。、；：？！”’）》")
@@ -322,7 +436,7 @@ def test_preview_command_writes_one_png_per_page(seed_docx, tmp_path):
     assert result.exit_code == 0, result.output
     pngs = sorted(out.glob("*.png"))
     assert [p.name for p in pngs] == [f"{seed_docx.stem}-{n}.png" for n in range(1, EXPECTED_PAGES + 1)]
-    assert result.output.split() == [str(p) for p in pngs]
+    assert result.stdout.split() == [str(p) for p in pngs]
     for p in pngs:
         width, height = png_size(p)  # A4 at 110 dpi
         assert abs(width - 909) <= 2 and abs(height - 1286) <= 2, (p, width, height)
@@ -392,6 +506,69 @@ def test_fontconfig_file_includes_the_users_own_configuration(tmp_path, monkeypa
         text = conf.read_text(encoding="utf-8")
     assert f"<include ignore_missing=\"yes\">{own.resolve()}</include>" in text
     assert "/etc/fonts/fonts.conf</include>" not in text
+
+
+needs_fontconfig = pytest.mark.skipif(shutil.which("fc-match") is None or sys.platform == "win32",
+                                      reason="fontconfig is not used on this system")
+OFFICIAL = ("方正小标宋简体", "仿宋_GB2312", "楷体_GB2312", "黑体", "宋体")
+
+
+@needs_fontconfig
+def test_the_note_names_every_official_font_drawn_with_a_stand_in(seed_docx):
+    """On this machine none of the official fonts is installed (see official_font)."""
+    note = office.substitution_note([seed_docx])
+    assert note is not None and "\n" not in note
+    for font in OFFICIAL:
+        assert f"{font} → " in note
+    assert office.substitution_note([SEED]) is None  # not a DOCX: nothing to tell
+
+
+@needs_office
+@needs_fontconfig
+def test_preview_and_fill_pdf_say_so_in_one_line(seed_docx, tmp_path):
+    shown = CliRunner().invoke(main, ["preview", str(seed_docx), "-o", str(tmp_path / "pages")])
+    assert shown.exit_code == 0, shown.output
+    assert shown.stderr == office.substitution_note([seed_docx]) + "\n"
+    filled = CliRunner().invoke(main, ["fill", str(SEED), "-o", str(tmp_path / "r.docx"), "--pdf"])
+    assert filled.exit_code == 0, filled.output
+    assert filled.stderr.count("\n") == 1 and "仿宋_GB2312 → " in filled.stderr
+
+
+@pytest.fixture
+def official_font(tmp_path, monkeypatch) -> str:
+    """仿宋_GB2312 "installed": a free kai font renamed by fontconfig as it scans it, in a
+    configuration of the user's own that includes the system's."""
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    stand_in = Path(run("fc-match", "-f", "%{file}", "AR PL KaitiM GB"))
+    assert "gkai" in stand_in.name.lower(), stand_in
+    installed = fonts / "fangsong-gb2312.ttf"
+    installed.symlink_to(stand_in)
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(f"""<?xml version="1.0"?>
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+  <dir>{fonts}</dir>
+  <cachedir>{tmp_path / "cache"}</cachedir>
+  <match target="scan">
+    <test name="file"><string>{installed}</string></test>
+    <edit name="family" mode="assign" binding="same"><string>仿宋_GB2312</string></edit>
+  </match>
+</fontconfig>
+""", encoding="utf-8")
+    monkeypatch.setenv("FONTCONFIG_FILE", str(conf))
+    return "仿宋_GB2312"
+
+
+@needs_office
+@needs_fontconfig
+def test_an_installed_official_font_is_used_and_not_reported(official_font, seed_docx, tmp_path):
+    replaced = dict(office.substitutes(OFFICIAL))
+    assert official_font not in replaced and "楷体_GB2312" in replaced
+    (pdf,) = office.convert([seed_docx], "pdf", tmp_path)
+    fonts = run("pdffonts", pdf)
+    # The body's 仿宋_GB2312 is drawn with the installed face, not with its stand-in.
+    assert "LXGWWenKai" not in fonts and "GBZenKai" in fonts
 
 
 # ---------------------------------------------------------------------------- failures

@@ -1,16 +1,21 @@
-"""The committed template is what the builder makes, and carries GB/T 9704 typography."""
+"""The committed template is what the builder makes, and carries GB/T 9704 typography;
+a user's copy of it is checked before it is filled."""
 
 from __future__ import annotations
 
 import io
+import zipfile
+from pathlib import Path
 
 import docx
 import pytest
+from click.testing import CliRunner
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from conftest import REPO
+from conftest import REPO, SEED
+from reportfill.cli import main
 from reportfill.format.formats import FORMAT_2021
 from reportfill.writers.template_builder import TABLE_STYLE, build, template_name
 
@@ -19,7 +24,7 @@ TEMPLATE = REPO / "templates" / template_name(FORMAT_2021)
 
 def test_committed_template_is_what_the_builder_makes():
     assert TEMPLATE.read_bytes() == build(FORMAT_2021), (
-        "templates/ is stale: run `python -m reportfill.template_builder` and commit the result"
+        "templates/ is stale: run `make template` and commit the result"
     )
 
 
@@ -88,3 +93,78 @@ def test_every_value_cell_has_one_placeholder(template):
     texts = [c.text for t in template.tables for row in t.rows for c in row.cells]
     placeholders = {t for t in texts if t.startswith("{{")}
     assert len(placeholders) == sum(len(t.slots) for t in FORMAT_2021.tables)
+
+
+# ------------------------------------------------------------------ a user's template
+
+def without_placeholder(tmp_path, cell: str) -> Path:
+    """The template with one table cell's placeholder typed over with a number."""
+    out = tmp_path / "lost-a-placeholder.docx"
+    placeholder = f"{{{{ cells['{cell}'] }}}}".encode()
+    with zipfile.ZipFile(TEMPLATE) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/document.xml":
+                assert placeholder in data
+                data = data.replace(placeholder, b"7")
+            dst.writestr(info, data)
+    return out
+
+
+def fill_with(template: Path, tmp_path):
+    out = tmp_path / "r.docx"
+    result = CliRunner().invoke(main, ["fill", str(SEED), "-o", str(out), "--template", str(template)])
+    return result, out
+
+
+def test_a_docx_that_is_not_a_template_is_refused_in_a_few_lines(tmp_path):
+    other = tmp_path / "someone-elses-report.docx"
+    document = docx.Document()
+    document.add_paragraph("温县教育局2021年政府信息公开工作年度报告")
+    document.add_table(rows=3, cols=3)
+    document.save(str(other))
+    result, out = fill_with(other, tmp_path)
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert 1 <= len(lines) <= 3, lines
+    assert "不是 reportfill 的模板" in lines[0] and "reportfill template" in result.stderr
+    assert not out.exists()
+
+
+def test_a_template_that_lost_a_placeholder_names_the_cell(tmp_path):
+    result, out = fill_with(without_placeholder(tmp_path, "applications:received:natural_person"), tmp_path)
+    assert result.exit_code == 2
+    assert len(result.stderr.strip().splitlines()) <= 3
+    assert "表三 一、本年新收政府信息公开申请数量 · 自然人" in result.stderr
+    assert not out.exists()
+
+
+def test_the_template_command_writes_the_bundled_template(tmp_path):
+    target = tmp_path / "我的模板.docx"
+    result = CliRunner().invoke(main, ["template", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes() == TEMPLATE.read_bytes()
+    again = CliRunner().invoke(main, ["template", "-o", str(target)])
+    assert again.exit_code == 2 and "--force" in again.stderr
+    target.write_bytes(b"old")
+    assert CliRunner().invoke(main, ["template", "-o", str(target), "--force"]).exit_code == 0
+    assert target.read_bytes() == TEMPLATE.read_bytes()
+    wrong = CliRunner().invoke(main, ["template", "-o", str(tmp_path / "模板.doc")])
+    assert wrong.exit_code == 2 and ".docx" in wrong.stderr
+
+
+def test_tables_keep_their_first_rows_with_the_next_and_never_split_a_row(template):
+    """A table starts on a page only with its header rows and first five body rows (and,
+    in table 三, its vertical label whole); the header rows repeat on every page."""
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    for spec, table in zip(FORMAT_2021.tables, template.tables):
+        rows = table._tbl.tr_lst
+        header = min(p.row for p in spec.slots)
+        kept = [all(p.find(f"{w}pPr/{w}keepNext") is not None for p in tr.iter(f"{w}p")) for tr in rows]
+        assert all(kept[:min(header + 5, len(rows) - 1)]), spec.name
+        assert not kept[-1], f"{spec.name}: the last row would keep the table with the next heading"
+        for r, tr in enumerate(rows):
+            assert tr.trPr.find(f"{w}cantSplit") is not None, (spec.name, r)
+            assert (tr.trPr.find(f"{w}tblHeader") is not None) == (r < header), (spec.name, r)
+    three = template.tables[1]._tbl.tr_lst
+    assert sum(all(p.find(f"{w}pPr/{w}keepNext") is not None for p in tr.iter(f"{w}p")) for tr in three) == 3 + 8

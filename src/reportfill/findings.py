@@ -59,7 +59,8 @@ class Result:
     ``published`` the publication date the source states; ``output`` the file written;
     ``reuse`` how much of its prose repeats last year's, when compared with it;
     ``skipped`` why a file met in a folder was passed over (a text file, a Word lock file,
-    a sub-folder): it is listed, and is neither read nor an error."""
+    a sub-folder): it is listed, and is neither read nor an error; ``backup`` where the
+    file it replaced was kept (``fill --force`` over edited work)."""
 
     source: str
     findings: list[Finding] = field(default_factory=list)
@@ -70,6 +71,7 @@ class Result:
     output: Path | None = None
     reuse: Reuse | None = None
     skipped: str = ""
+    backup: Path | None = None
 
     @property
     def status(self) -> Status:

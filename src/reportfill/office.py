@@ -10,7 +10,9 @@ Used for ``reportfill fill --pdf`` (PDF next to each DOCX), for ``reportfill pre
   open, and never touches the user's settings.
 * On Linux/BSD the process gets ``FONTCONFIG_FILE`` pointing at the package's
   ``fonts.conf``, which maps the official Chinese font names (方正小标宋简体, 仿宋_GB2312 …)
-  to the nearest free fonts. Without it LibreOffice silently falls back to a sans font.
+  to the nearest free fonts when they are not installed. Without it LibreOffice silently
+  falls back to a sans font. :func:`substitutes` says which fonts a conversion replaced,
+  so the user is never shown a stand-in as if it were the official face.
 
 Library code: raises :class:`~reportfill.findings.ReportfillError`, never prints or exits.
 """
@@ -148,6 +150,44 @@ def _system_fonts_conf() -> Path | None:
         if c.is_file():
             return c
     return None
+
+
+def substitutes(families: Iterable[str]) -> list[tuple[str, str]]:
+    """(font, stand-in) for each of ``families`` that a conversion draws with another
+    font because it is not installed, as fontconfig with reportfill's ``fonts.conf``
+    decides it for LibreOffice. Empty where fontconfig is not used (Windows, macOS
+    without it): LibreOffice substitutes there by its own table, which cannot be asked."""
+    fc_match = shutil.which("fc-match")
+    if fc_match is None:
+        return []
+    found = []
+    with tempfile.TemporaryDirectory(prefix="reportfill-fonts-") as tmp, fontconfig_file(Path(tmp)) as conf:
+        if conf is None:
+            return []
+        env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
+        for family in families:
+            try:
+                done = subprocess.run([fc_match, "-f", "%{family}", family], env=env, stdin=subprocess.DEVNULL,
+                                      capture_output=True, timeout=60)
+            except (OSError, subprocess.TimeoutExpired):
+                return []
+            used = done.stdout.decode("utf-8", "replace").split(",")
+            if done.returncode == 0 and used[0] and family not in used:
+                found.append((family, used[0]))
+    return found
+
+
+def substitution_note(paths: Iterable[str | os.PathLike]) -> str | None:
+    """One line telling which fonts of the DOCX files a PDF or page image shows with a
+    stand-in, or None when every font is installed (or that cannot be known)."""
+    from .readers.docx.fonts import declared_fonts
+
+    replaced = substitutes(declared_fonts(paths))
+    if not replaced:
+        return None
+    pairs = "，".join(f"{font} → {used}" for font, used in replaced)
+    return (f"提示：本机没有安装这些字体，PDF 和页面图片中用相近的字体代替：{pairs}；"
+            "DOCX 中仍是规定的字体，在装有这些字体的电脑上按规定字体显示和打印。")
 
 
 def _default_timeout(n_files: int) -> float:

@@ -15,6 +15,7 @@ import click
 COMMANDS = {
     "new": "new",
     "fill": "fill",
+    "template": "template",
     "check": "check",
     "extract": "extract",
     "preview": "preview",

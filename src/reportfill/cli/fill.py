@@ -21,37 +21,42 @@ from .common import library_errors, with_progress
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 导出 PDF，放在每个 DOCX 旁边。")
 @click.option("--previous", type=click.Path(dir_okay=False, path_type=Path),
               help="上一年度的报告（TOML 或 DOCX 等）：核对跨年衔接（R6、R7），并计算正文与上年的重复率（D1）。只能用于一个输入文件。")
-def command(inputs, output, out_dir, template, jobs, pdf, previous):
+@click.option("--force", is_flag=True,
+              help="替换已在 Word/WPS 中改动过的、或不是 reportfill 生成的同名 DOCX；原文件保留为 “文件名.bak.docx”。")
+def command(inputs, output, out_dir, template, jobs, pdf, previous, force):
     """把 TOML 输入填写成年度报告 DOCX，并重新打开核对所有合计。
 
-    可以给多个输入文件或文件夹（其中所有 *.toml），结果写入 --out-dir。"""
+    可以给多个输入文件或文件夹（其中所有 *.toml），结果写入 --out-dir。
+    已有的同名 DOCX 只在它是 reportfill 生成且之后未被改动时才被替换。"""
     if output and (len(inputs) > 1 or inputs[0].is_dir()):
         raise click.UsageError("-o/--output 只能用于一个输入文件；给多个输入或一个文件夹时请用 --out-dir")
     if previous and (len(inputs) > 1 or inputs[0].is_dir()):
         raise click.UsageError("--previous 只能用于一个输入文件（上一年度的报告只属于一个机关）")
     if len(inputs) > 1 or inputs[0].is_dir():
-        _fill_batch(inputs, out_dir, template, jobs, pdf)
+        _fill_batch(inputs, out_dir, template, jobs, pdf, force)
         return
 
     from ..reporters.text import reuse_lines
     from ..workflows.fill import fill
 
     with library_errors():
-        filled = fill(inputs[0], output=output, out_dir=out_dir, template=template, previous=previous)
+        filled = fill(inputs[0], output=output, out_dir=out_dir, template=template, previous=previous, force=force)
     for line in reuse_lines(filled.reuse):
         click.echo(line)
     for warning in filled.warnings:
         click.echo(f"提示（{warning.rule}）：{warning.message}")
     click.echo(f"已生成：{filled.output}")
+    if filled.backup:
+        click.echo(f"原文件已保留为：{filled.backup}")
     if pdf:
         raise SystemExit(_export_pdfs([filled.output]))
 
 
 def _export_pdfs(docx_paths) -> int:
     """PDFs of the written reports, all in one LibreOffice run; 2 when that fails (the
-    DOCX files stay written), else 0."""
+    DOCX files stay written), else 0. Says when stand-ins replace official fonts."""
     from ..errors import ReportfillError
-    from ..office import convert
+    from ..office import convert, substitution_note
 
     if not docx_paths:
         return 0
@@ -63,10 +68,13 @@ def _export_pdfs(docx_paths) -> int:
             click.echo(f"错误：{problem}", err=True)
         click.echo("DOCX 已生成，只是没有导出 PDF。", err=True)
         return 2
+    note = substitution_note(docx_paths)
+    if note:
+        click.echo(note, err=True)
     return 0
 
 
-def _fill_batch(inputs, out_dir, template, jobs, pdf):
+def _fill_batch(inputs, out_dir, template, jobs, pdf, force):
     """Several inputs or folders: one line per input, a count, and the exit code of the
     worst outcome (2 bad input, 1 rejected report, 0 all written)."""
     from ..findings import exit_code
@@ -75,7 +83,7 @@ def _fill_batch(inputs, out_dir, template, jobs, pdf):
     entries = expand(inputs, ".toml")
     with library_errors():
         results = with_progress(len(entries), lambda progress: fill_many(
-            entries, out_dir=out_dir, template=template, jobs=jobs, progress=progress), "填写")
+            entries, out_dir=out_dir, template=template, jobs=jobs, progress=progress, force=force), "填写")
     for result in results:
         _print_result(result)
     failed = sum(not r.ok for r in results)
@@ -87,6 +95,8 @@ def _fill_batch(inputs, out_dir, template, jobs, pdf):
 def _print_result(result) -> None:
     if result.ok:
         click.echo(f"成功  {result.source} → {result.output}")
+        if result.backup:
+            click.echo(f"      原文件已保留为：{result.backup}")
         for warning in result.warnings:
             click.echo(f"      提示（{warning.rule}）：{warning.message}")
         return

@@ -184,7 +184,12 @@ def _applications(other_items):
         name="表三",
         section=2,
         width=10,
-        column_widths=(0.9, 1.5, 4.6) + (1,) * 7,
+        # In twips of the 156 mm type width, for 五号 text in 0.8 mm cell margins: the
+        # vertical 三、本年度办理结果 one row's height wide (narrower, LibreOffice drops it
+        # where the table breaks across pages); （三）不予公开 four to a line; an item's
+        # twelve characters after its number on one line; 自然人 three; the other headers
+        # two (no word leaves a single character on a line) and five digits.
+        column_widths=(480, 960, 2815, 750) + (640,) * 6,
         rows=(
             (
                 Label("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", cols=3, rows=3),

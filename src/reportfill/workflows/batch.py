@@ -11,7 +11,9 @@ Outputs are named by title, so two inputs with the same title would write the sa
 Workers therefore only *stage* their output (a synced file in a hidden folder of this
 run inside the output folder); this process puts staged files in place in input order,
 and a second input claiming a name already written in this run fails with the name of
-the first -- nothing is silently overwritten. The hidden folder goes when the run ends,
+the first -- nothing is silently overwritten. A file already there is replaced only as
+``reportfill fill`` replaces it: when it is exactly what reportfill wrote, else only with
+``force``, keeping it as ``name.bak.docx``. The hidden folder goes when the run ends,
 interrupted or not. What a batch writes is byte-for-byte what ``reportfill fill``
 writes for each input alone.
 """
@@ -209,16 +211,15 @@ def fill_many(
     template: Path | None = None,
     jobs: int | None = None,
     progress: Callable[[Result], None] | None = None,
+    force: bool = False,
 ) -> list[Result]:
     """Fill every input named by ``sources`` (files, folders of ``*.toml``, or what
     :func:`expand` made of them) into ``out_dir/{title}.docx``, as
-    :func:`reportfill.fill.fill` does for one.
+    :func:`reportfill.workflows.fill.fill` does for one.
 
     Returns one :class:`~reportfill.findings.Result` per input, in order; ``progress`` is
     called with each as it is settled. Raises :class:`ReportfillError` if ``out_dir``
     cannot be written at all."""
-    from ..files import commit
-
     out_dir = Path(out_dir)
     template = Path(template) if template else None
     entries = expand(sources, ".toml")
@@ -230,7 +231,7 @@ def fill_many(
         outcomes = _in_order(
             entries, results, progress,
             ready=lambda entry: entry if isinstance(entry, Result) else None,
-            settle=lambda result: _settle(result, claimed, commit) if isinstance(result, _Staged) else result,
+            settle=lambda result: _settle(result, claimed, force) if isinstance(result, _Staged) else result,
         )
     return outcomes
 
@@ -260,7 +261,9 @@ def _staging(out_dir: Path, needed: bool) -> Iterator[Path | None]:
                 pass
 
 
-def _settle(staged: _Staged, claimed: dict[str, Path], commit) -> Result:
+def _settle(staged: _Staged, claimed: dict[str, Path], force: bool) -> Result:
+    from .fill import put_in_place
+
     key = _name_key(staged.target)
     first = claimed.get(key)
     if first is not None:
@@ -270,11 +273,11 @@ def _settle(staged: _Staged, claimed: dict[str, Path], commit) -> Result:
             "请在其中一个输入中用 title = \"…\" 写不同的标题，或分两次填写到不同的 --out-dir",
         ))
     try:
-        commit(staged.staged, staged.target)
+        backup = put_in_place(staged.staged, staged.target, force=force)
     except ReportfillError as exc:
         return Result(str(staged.source), problems=tuple(map(str, exc.problems)))
     claimed[key] = staged.source
-    return Result(str(staged.source), list(staged.warnings), kind="toml", output=staged.target)
+    return Result(str(staged.source), list(staged.warnings), kind="toml", output=staged.target, backup=backup)
 
 
 # ------------------------------------------------------------------ check

@@ -1,19 +1,29 @@
 """Fill one input: read and reconcile it, render it, reopen what was rendered and confirm
-every number, and only then write the file."""
+every number, and only then write the file -- never over a file someone has worked on."""
 
 from __future__ import annotations
 
+import itertools
+import os
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
-from ..errors import ReportRejected
-from ..files import safe_file_name, write_atomic
+from ..errors import Problem, ReportfillError, ReportRejected
+from ..files import commit, safe_file_name, stage
 from ..findings import Finding, Result, has_errors
 from ..readers.toml_input import read_input
 from ..report import Report, show
 from ..rules.tables import derive
+from ..writers import fingerprint
 from ..writers.render import render
 from .check import check_document, read_previous, with_previous
+
+_REFUSED = {
+    fingerprint.State.EDITED: "这个文件在 reportfill 生成之后被改动过（例如在 Word 或 WPS 中编辑后保存），"
+                              "为免丢失这些改动，没有覆盖",
+    fingerprint.State.FOREIGN: "这个文件不是 reportfill 生成的，为免丢失其内容，没有覆盖",
+}
 
 
 def default_output(report: Report, out_dir: Path) -> Path:
@@ -55,14 +65,15 @@ def prepare(source: Path, template: Path | None = None) -> tuple[Report, bytes, 
 
 
 def fill(source: Path, *, output: Path | None = None, out_dir: Path = Path("outputs"),
-         template: Path | None = None, previous: Path | None = None) -> Result:
+         template: Path | None = None, previous: Path | None = None, force: bool = False) -> Result:
     """Fill ``source`` into ``output`` (default: ``out_dir/{title}.docx``).
 
     ``previous`` is last year's report (TOML or any readable report): the report is then
     also held against it (R6, R7, and the reuse of last year's text, D1).
 
     Nothing is written unless the input reconciles and the rendered file reads back clean;
-    an existing output is replaced atomically, or left untouched on any failure."""
+    an existing output is replaced atomically, or left untouched on any failure. It is
+    replaced only when it is exactly what reportfill wrote (see :func:`put_in_place`)."""
     report, data, warnings = prepare(source, template)
     result = Result(str(source), warnings, report=report, kind="toml")
     if previous is not None:
@@ -71,5 +82,56 @@ def fill(source: Path, *, output: Path | None = None, out_dir: Path = Path("outp
         if result.errors:
             raise ReportRejected(result.errors)
     result.output = Path(output) if output else default_output(report, out_dir)
-    write_atomic(result.output, data)
+    result.backup = put_in_place(stage(result.output, data), result.output, force=force)
     return result
+
+
+def put_in_place(staged: Path, target: Path, *, force: bool = False) -> Path | None:
+    """Move the staged file (see :func:`reportfill.files.stage`) to ``target``.
+
+    An existing ``target`` is replaced when it is exactly what reportfill wrote. One that
+    was edited since, or that reportfill did not write, is refused -- the staged file is
+    removed and the error says what happened and offers ``--force`` -- or with ``force``
+    kept as ``name.bak.docx`` (``name.bak-2.docx`` … when that exists), whose path is
+    returned."""
+    try:
+        backup = _backup_for(target, force)
+        if backup is not None:
+            _keep(target, backup)
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
+    commit(staged, target)
+    return backup
+
+
+def _backup_for(target: Path, force: bool) -> Path | None:
+    if not target.is_file():
+        return None
+    found = fingerprint.state(target)
+    if found is fingerprint.State.UNCHANGED:
+        return None
+    backup = _free_backup_name(target)
+    if force:
+        return backup
+    raise ReportfillError(Problem(str(target), (
+        f"{_REFUSED[found]}。要保留它，请换一个输出位置（-o 或 --out-dir）；"
+        f"确定用新生成的报告替换它，请加 --force（原文件会保留为 {backup.name}）"
+    )))
+
+
+def _free_backup_name(target: Path) -> Path:
+    for n in itertools.count(1):
+        backup = target.with_name(f"{target.stem}.bak{'' if n == 1 else f'-{n}'}{target.suffix}")
+        if not backup.exists():
+            return backup
+
+
+def _keep(target: Path, backup: Path) -> None:
+    try:
+        try:
+            os.link(target, backup)
+        except OSError:  # a file system without hard links (FAT, some network shares)
+            shutil.copy2(target, backup)
+    except OSError as exc:
+        raise ReportfillError(Problem(str(backup), f"无法保留原文件（{exc.strerror}），没有覆盖 {target.name}")) from None

@@ -12,19 +12,21 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import jinja2
 from docxtpl import DocxTemplate
 from markupsafe import Markup, escape
 
+from . import templates
 from .docx_package import package_bytes
+from .properties import describe, source_date
+from .templates import default_template
 from ..errors import Problem, ReportfillError
 from ..report import Prose, Report, show
 from ..rules.tables import derive
 from ..format.spec import Format
-from .template_builder import CHINESE_NUMERALS, SOURCE_TEMPLATES, placeholder, template_name
+from .template_builder import CHINESE_NUMERALS, placeholder
 
 
 def _literal(value) -> Markup:
@@ -74,7 +76,8 @@ def environment() -> jinja2.Environment:
 
 
 class _Template(DocxTemplate):
-    """docxtpl's template, doing the same work faster where it repeats itself.
+    """docxtpl's template, doing the same work faster where it repeats itself, and
+    refusing a file that is not a template of the report's format before filling it.
 
     :meth:`patch_xml` -- a pure function of the part's XML text, a dozen regular-expression
     passes over the whole body -- is done once per distinct text rather than on every
@@ -82,9 +85,21 @@ class _Template(DocxTemplate):
     inside ``w:t`` into Word structure, only visits the paragraphs holding one."""
 
     _patched: dict[str, str] = {}
+    _checked: dict[tuple[str, str], bool] = {}
+
+    def __init__(self, path: str, fmt: Format | None = None):
+        super().__init__(path)
+        self.fmt = fmt
+        self.path = path
 
     def patch_xml(self, src_xml):
         return _remember(self._patched, src_xml, lambda: DocxTemplate.patch_xml(self, src_xml))
+
+    def build_xml(self, context, jinja_env=None):
+        xml = self.patch_xml(self.get_xml())
+        if self.fmt is not None:
+            _remember(self._checked, (xml, self.fmt.id), lambda: templates.check(xml, self.fmt, self.path) or True)
+        return self.render_xml_part(xml, self.docx._part, context, jinja_env)
 
     def resolve_listing(self, xml):
         # docxtpl's pass rewrites each paragraph on its own and returns a paragraph
@@ -99,14 +114,6 @@ class _Template(DocxTemplate):
 
 _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # docxtpl's, in resolve_listing
 _LISTING_CHARACTERS = re.compile("[\t\a\n\f]")
-
-
-def default_template(fmt: Format) -> Path:
-    """The template shipped in the package; in a source checkout, the one in templates/."""
-    shipped = resources.files("reportfill") / "templates" / template_name(fmt)
-    if shipped.is_file():
-        return Path(str(shipped))
-    return SOURCE_TEMPLATES / template_name(fmt)
 
 
 def _numbered(index: int) -> str:
@@ -130,11 +137,24 @@ TITLE_LINE = 19  # 二号 characters that fit the 156 mm line with room to spare
 
 
 def _title(report: Report) -> str:
-    """Break a long title after the agency name (docxtpl turns the newline into a line
-    break), as published reports do, rather than leaving a character alone on line two."""
-    if len(report.title) > TITLE_LINE and report.title.startswith(report.agency) and "\n" not in report.title:
-        return f"{report.agency}\n{report.title[len(report.agency):]}"
-    return report.title
+    """Break a title too long for one line after the agency name, as published reports
+    do, rather than wherever the line happens to end (docxtpl turns the newline into a
+    line break). The agency name is the title's start when it is given as ``agency``,
+    else what precedes the year: ``焦作市温县教育局2023年…`` breaks before ``2023年``.
+    A title the user broke with a newline is kept as written."""
+    title = report.title
+    if "\n" in title or _width(title) <= TITLE_LINE:
+        return title
+    if report.agency and title.startswith(report.agency) and title != report.agency:
+        cut = len(report.agency)
+    else:
+        cut = title.find(f"{report.year}年") if report.year else -1
+    return f"{title[:cut]}\n{title[cut:]}" if cut > 0 else title
+
+
+def _width(text: str) -> float:
+    """The width of ``text`` in 二号 characters: Latin letters and digits are half as wide."""
+    return sum(0.5 if ord(ch) < 0x2E80 else 1 for ch in text)
 
 
 def context(report: Report) -> dict:
@@ -158,16 +178,14 @@ def render(report: Report, template: Path | None = None) -> bytes:
     if not source.is_file():
         raise ReportfillError(Problem(str(source), "模板文件不存在"))
     try:
-        document = _Template(str(source))
+        document = _Template(str(source), report.fmt)
         document.render(context(report), jinja_env=environment(), autoescape=True)
     except jinja2.TemplateError as exc:
         raise ReportfillError(Problem(str(source), f"模板无法填写：{exc}。请检查模板中的 {{{{ }}}} 占位符是否被改动")) from None
     except (KeyError, ValueError, OSError) as exc:
         raise ReportfillError(Problem(str(source), f"模板不是可用的 DOCX 文件（{exc}）")) from None
-    props = document.docx.core_properties
-    props.title = report.title
-    props.subject = f"{report.agency}{report.year}年度"
-    props.language = "zh-CN"
+    describe(document.docx, title=report.title.replace("\n", ""), author=report.agency,
+             subject=f"{report.agency}{report.year}年度", date=source_date())
     # docxtpl's own save adds nothing here: its pre- and post-processing only replace
     # pictures and media, which reportfill never asks it to.
-    return package_bytes(document.docx)
+    return package_bytes(document.docx, stamp=True)

@@ -5,12 +5,13 @@ two identical), so the layout can never drift from the format definition. Typogr
 (GB/T 9704-2012 house style) is set once here, in the template's styles: rendering code
 only fills text, and a user restyling the template in Word changes what every fill gets.
 
-Run ``python -m reportfill.template_builder [OUT_DIR]`` after changing the format or the
-styles.
+Run ``make template`` (``python -m reportfill.writers.template_builder [OUT_DIR]``) after
+changing the format or the styles.
 """
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
@@ -19,11 +20,15 @@ from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt, Twips
+from lxml import etree
 
 from .docx_package import package_bytes
+from .properties import describe
+from .wordml import put
 from ..format.formats import FORMATS
 from ..format.spec import Format, Label, Table
 
@@ -38,7 +43,10 @@ TITLE_FONT, BODY_FONT, HEADING_FONT, SUBHEADING_FONT, PAGE_NUMBER_FONT = (
 SIZE_2, SIZE_3, SIZE_4, SIZE_5 = Pt(22), Pt(16), Pt(14), Pt(10.5)  # 二号 三号 四号 五号
 TABLE_STYLE = "表格文字"
 HEADING_AFTER_TABLE = "表后标题"
-CELL_MARGIN = 57  # twips (1 mm) left and right: table 四's 15 columns keep two characters a line
+CELL_MARGIN = 45  # twips (0.8 mm) left and right: the widths in formats.py count on it
+TABLE_LINE = Pt(14)
+TABLE_ROW = TABLE_LINE.pt + 3  # a one-line row, its space before and after included
+KEPT_BODY_ROWS = 5  # a table starts on a page only with its header rows and this many more
 TYPE_WIDTH = Emu(PAGE["width"] - PAGE["left"] - PAGE["right"])
 CHINESE_NUMERALS = "一二三四五六七八九十"
 
@@ -75,23 +83,47 @@ def _paragraph(style, *, align, first_line_chars: int, line=LINE, before=0, afte
     pf.space_after = Pt(after)
     pf.keep_with_next = keep_next
     pf.widow_control = False
+    # Word's default, written out because LibreOffice reads it inverted: without it,
+    # LibreOffice hangs a full-width comma at the end of a full line past the margin and
+    # then does not print it at all.
+    put(ppr, _element("w:overflowPunct"))
+    # Exact line pitch comes from the style, not from the document grid.
+    put(ppr, _element("w:snapToGrid", val="0"))
     # Written even when zero: a style based on Normal would otherwise inherit its indent.
-    ind = OxmlElement("w:ind")
-    ind.set(qn("w:firstLineChars"), str(first_line_chars * 100))
-    ind.set(qn("w:firstLine"), str(int(first_line_chars * style.font.size.pt * 20)))
-    ppr.append(ind)
+    put(ppr, _element("w:ind", firstLineChars=str(first_line_chars * 100),
+                      firstLine=str(int(first_line_chars * style.font.size.pt * 20))))
     if outline is not None:
-        lvl = OxmlElement("w:outlineLvl")
-        lvl.set(qn("w:val"), str(outline))
-        ppr.append(lvl)
-    ppr.append(_snap_off())
+        put(ppr, _element("w:outlineLvl", val=str(outline)))
 
 
-def _snap_off():
-    """Exact line pitch comes from the style, not from the document grid."""
-    snap = OxmlElement("w:snapToGrid")
-    snap.set(qn("w:val"), "0")
-    return snap
+def _element(tag: str, **attributes: str):
+    el = OxmlElement(tag)
+    for name, value in attributes.items():
+        el.set(qn(f"w:{name}"), value)
+    return el
+
+
+def _text(paragraph, text: str, *, prose: bool = True):
+    """A run of ``text``, marked as East Asian text where it may hold characters Unicode
+    leaves ambiguous -- quotes “ ” ‘ ’, dashes, the ellipsis: Word and WPS then set them
+    in the Chinese font, full-width, as a Chinese input method types them, instead of in
+    Times New Roman. Digits and Latin letters are not ambiguous and stay in the Latin
+    font. ``prose`` is False for a placeholder that only ever receives a number."""
+    run = paragraph.add_run(text)
+    if prose and ("{{" in text or any(_ambiguous(ch) for ch in text)):
+        run._r.get_or_add_rPr().get_or_add_rFonts().set(qn("w:hint"), "eastAsia")
+    return run
+
+
+def _ambiguous(ch: str) -> bool:
+    """Characters Word sets in the Latin font unless told they are East Asian."""
+    return 0xA1 <= ord(ch) <= 0xFF or 0x2000 <= ord(ch) <= 0x2BFF
+
+
+def _add(document, text: str, style: str | None = None):
+    paragraph = document.add_paragraph(style=style)
+    _text(paragraph, text)
+    return paragraph
 
 
 def _styles(document) -> None:
@@ -104,6 +136,10 @@ def _styles(document) -> None:
         rfonts.set(qn(attr), name)
     lang = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
     lang.set(qn("w:eastAsia"), "zh-CN")
+    # The language theme fonts resolve for: zh-CN, or Word and WPS take Japanese faces.
+    theme_lang = document.settings.element.find(qn("w:themeFontLang"))
+    theme_lang.set(qn("w:val"), "en-US")
+    theme_lang.set(qn("w:eastAsia"), "zh-CN")
 
     normal = styles["Normal"]
     _fonts(normal, BODY_FONT, SIZE_3)
@@ -131,12 +167,58 @@ def _styles(document) -> None:
     cell = styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
     cell.base_style = normal
     _fonts(cell, BODY_FONT, SIZE_5)
-    _paragraph(cell, align=WD_ALIGN_PARAGRAPH.CENTER, first_line_chars=0, line=Pt(15), before=2, after=2)
+    # Rows of 17 pt: table 三, all 28 rows, fits on one page under its heading.
+    _paragraph(cell, align=WD_ALIGN_PARAGRAPH.CENTER, first_line_chars=0, line=TABLE_LINE,
+               before=(TABLE_ROW - TABLE_LINE.pt) / 2, after=(TABLE_ROW - TABLE_LINE.pt) / 2)
 
     footer = styles["Footer"]
     footer.base_style = normal
     _fonts(footer, PAGE_NUMBER_FONT, SIZE_4)
     _paragraph(footer, align=WD_ALIGN_PARAGRAPH.RIGHT, first_line_chars=0, line=None)
+
+
+# How fontTable.xml describes each font the styles name. ``alt`` is the name Word and WPS
+# look for on a machine without the font (仿宋_GB2312 ships with Windows XP, 仿宋 with
+# every later Windows); charset 86 (GB2312) and the code-page bits of ``sig`` make them
+# substitute a simplified Chinese face, never a Japanese one.
+_CJK_SIGNATURE = ("00000001", "080E0000", "00000010", "00000000", "00040000", "00000000")
+FONT_TABLE = {
+    LATIN: dict(panose="02020603050405020304", charset="00", family="roman", pitch="variable",
+                sig=("E0002EFF", "C000785B", "00000009", "00000000", "000001FF", "00000000")),
+    BODY_FONT: dict(alt="仿宋", panose="02010609030101010101", charset="86", family="modern",
+                    pitch="fixed", sig=_CJK_SIGNATURE),
+    SUBHEADING_FONT: dict(alt="楷体", panose="02010609030101010101", charset="86", family="modern",
+                          pitch="fixed", sig=_CJK_SIGNATURE),
+    TITLE_FONT: dict(alt="宋体", panose="02000000000000000000", charset="86", family="auto",
+                     pitch="variable", sig=_CJK_SIGNATURE),
+    HEADING_FONT: dict(alt="SimHei", panose="02010609060101010101", charset="86", family="modern",
+                       pitch="fixed", sig=_CJK_SIGNATURE),
+    PAGE_NUMBER_FONT: dict(alt="SimSun", panose="02010600030101010101", charset="86", family="auto",
+                           pitch="variable", sig=_CJK_SIGNATURE),
+}
+
+
+def _font_table(document) -> None:
+    """List exactly the fonts the styles name (python-docx's default lists Japanese
+    faces, which Word and WPS then offer as substitutes)."""
+    used = {font for el in document.styles.element.iter(qn("w:rFonts"))
+            for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs") if (font := el.get(qn(attr)))}
+    fonts = etree.Element(qn("w:fonts"), nsmap={"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"})
+    for name, facts in FONT_TABLE.items():
+        if name not in used:
+            continue
+        font = etree.SubElement(fonts, qn("w:font"), {qn("w:name"): name})
+        if "alt" in facts:
+            etree.SubElement(font, qn("w:altName"), {qn("w:val"): facts["alt"]})
+        for tag in ("panose1", "charset", "family", "pitch"):
+            etree.SubElement(font, qn(f"w:{tag}"), {qn("w:val"): facts[tag if tag != "panose1" else "panose"]})
+        etree.SubElement(font, qn("w:sig"), {qn(f"w:{attr}"): value for attr, value in
+                                              zip(("usb0", "usb1", "usb2", "usb3", "csb0", "csb1"), facts["sig"])})
+    missing = used - set(FONT_TABLE)
+    if missing:
+        raise ValueError(f"fontTable.xml has no entry for {sorted(missing)}")
+    part = document.part.part_related_by(RT.FONT_TABLE)
+    part._blob = etree.tostring(fonts, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _page(document) -> None:
@@ -163,7 +245,7 @@ def _page_number(paragraph, align) -> None:
         paragraph.paragraph_format.right_indent = indent
     else:
         paragraph.paragraph_format.left_indent = indent
-    paragraph.add_run("— ")
+    _text(paragraph, "— ")
     for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
         run = paragraph.add_run()
         if kind:
@@ -177,7 +259,7 @@ def _page_number(paragraph, align) -> None:
             run._r.append(instr)
         else:
             run.text = text
-    paragraph.add_run(" —")
+    _text(paragraph, " —")
 
 
 # ---------------------------------------------------------------- content
@@ -189,36 +271,25 @@ def placeholder(table: str, row: str, col: str) -> str:
 
 
 def _prose(document, key: str) -> None:
-    document.add_paragraph(f"{{%p for para in {key}.paragraphs %}}")
-    document.add_paragraph("{{ para }}")
-    document.add_paragraph("{%p endfor %}")
-    document.add_paragraph(f"{{%p for item in {key}['items'] %}}")
-    document.add_paragraph("{{ item.number }}{{ item.title }}", style="Heading 2")
-    document.add_paragraph("{%p for para in item.paragraphs %}")
-    document.add_paragraph("{{ para }}")
-    document.add_paragraph("{%p endfor %}")
-    document.add_paragraph("{%p endfor %}")
+    _add(document, f"{{%p for para in {key}.paragraphs %}}")
+    _add(document, "{{ para }}")
+    _add(document, "{%p endfor %}")
+    _add(document, f"{{%p for item in {key}['items'] %}}")
+    _add(document, "{{ item.number }}{{ item.title }}", "Heading 2")
+    _add(document, "{%p for para in item.paragraphs %}")
+    _add(document, "{{ para }}")
+    _add(document, "{%p endfor %}")
+    _add(document, "{%p endfor %}")
 
 
 def _borders(table) -> None:
     tbl_pr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
+    borders = put(tbl_pr, OxmlElement("w:tblBorders"))
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        el = OxmlElement(f"w:{edge}")
-        for attr, val in (("w:val", "single"), ("w:sz", "4"), ("w:space", "0"), ("w:color", "000000")):
-            el.set(qn(attr), val)
-        borders.append(el)
-    tbl_pr.append(borders)
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
-    margins = OxmlElement("w:tblCellMar")
+        borders.append(_element(f"w:{edge}", val="single", sz="4", space="0", color="000000"))
+    margins = put(tbl_pr, OxmlElement("w:tblCellMar"))
     for edge in ("left", "right"):
-        el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:w"), str(CELL_MARGIN))
-        el.set(qn("w:type"), "dxa")
-        margins.append(el)
-    tbl_pr.append(margins)
+        margins.append(_element(f"w:{edge}", w=str(CELL_MARGIN), type="dxa"))
 
 
 def _table(document, table: Table) -> None:
@@ -248,15 +319,35 @@ def _table(document, table: Table) -> None:
         para = cell.paragraphs[0]
         para.style = TABLE_STYLE
         if isinstance(p.cell, Label):
-            para.text = p.cell.text
+            _text(para, p.cell.text)
             if p.row in body_rows and not p.cell.group:
                 para.alignment = WD_ALIGN_PARAGRAPH.LEFT
-            if p.cell.group and p.rows > p.cols * 3:
-                direction = OxmlElement("w:textDirection")
-                direction.set(qn("w:val"), "tbRlV")
-                cell._tc.get_or_add_tcPr().append(direction)
+            if _vertical(p):
+                put(cell._tc.get_or_add_tcPr(), _element("w:textDirection", val="tbRlV"))
         else:
-            para.text = "{{ cells['%s'] }}" % placeholder(table.key, p.cell.row, p.cell.col)
+            _text(para, "{{ cells['%s'] }}" % placeholder(table.key, p.cell.row, p.cell.col), prose=False)
+    rows = out._tbl.tr_lst
+    for r in _kept_with_next(table, len(header_rows)):
+        for p in rows[r].iter(qn("w:p")):
+            p.get_or_add_pPr().get_or_add_keepNext()
+
+
+def _vertical(p) -> bool:
+    """An umbrella label down the side of many rows (三、本年度办理结果) is set vertically."""
+    return isinstance(p.cell, Label) and p.cell.group and p.rows > p.cols * 3
+
+
+def _kept_with_next(table: Table, header_rows: int) -> range:
+    """The rows that keep with the next one. Word and LibreOffice keep a row on the page
+    of the next when its paragraphs keep with the next, so a table starts on a page only
+    when its header rows and its first body rows fit there -- and, where a vertical label
+    starts among them, enough rows for the whole label, which would otherwise be cut in
+    two at the page's foot (a lone 三 above 、本年度办理结果 on the next page)."""
+    last = header_rows + KEPT_BODY_ROWS - 1
+    for p in table.placed:
+        if _vertical(p) and p.row <= last:
+            last = max(last, p.row + math.ceil(len(p.cell.text) * SIZE_5.pt / TABLE_ROW) - 1)
+    return range(min(last, len(table.rows) - 2) + 1)
 
 
 def _trim(document) -> None:
@@ -302,28 +393,21 @@ def build(fmt: Format) -> bytes:
     for el in list(body):
         if el.tag != qn("w:sectPr"):
             body.remove(el)
-    document.add_paragraph("{{ title }}", style="Title")
-    document.add_paragraph("{%p for para in preface %}")
-    document.add_paragraph("{{ para }}")
-    document.add_paragraph("{%p endfor %}")
+    _add(document, "{{ title }}", "Title")
+    _add(document, "{%p for para in preface %}")
+    _add(document, "{{ para }}")
+    _add(document, "{%p endfor %}")
     tables = {t.section: t for t in fmt.tables}
     for index, section in enumerate(fmt.sections):
         style = HEADING_AFTER_TABLE if index - 1 in tables else "Heading 1"
-        document.add_paragraph(section.heading, style=style)
+        _add(document, section.heading, style)
         if index in tables:
             _table(document, tables[index])
         else:
             _prose(document, section.key)
     _trim(document)
-    props = document.core_properties
-    props.author = "reportfill"
-    props.last_modified_by = "reportfill"
-    props.title = ""
-    props.revision = 1
-    core = props._element
-    for tag in ("dcterms:created", "dcterms:modified"):
-        for el in core.findall(qn(tag)):
-            core.remove(el)
+    _font_table(document)
+    describe(document, title=f"{fmt.title_suffix}模板（{fmt.basis}）", author="reportfill")
     return package_bytes(document)
 
 
