@@ -391,6 +391,7 @@ def test_check_dir_reads_every_kind_and_lists_what_it_skips(sources, converted, 
         shutil.copyfile(source, folder / name)
     (folder / "说明.txt").write_text("不是报告", encoding="utf-8")
     (folder / "~$a.docx").write_bytes(b"\x00" * 162)
+    shutil.copyfile(sources["clean"]["docx"], folder / "a.bak.docx")  # what fill --force kept
     real_popen = subprocess.Popen
     started = []
 
@@ -411,7 +412,8 @@ def test_check_dir_reads_every_kind_and_lists_what_it_skips(sources, converted, 
     assert by_name["下级单位"].endswith("跳过：这是子文件夹，不核对其中的文件（需要时请单独指定这个文件夹）")
     assert by_name["说明.txt"].endswith("跳过：文本文件（.txt），不是报告的文件格式")
     assert by_name["~$a.docx"].endswith("跳过：Word 或 WPS 打开文档时生成的临时锁定文件，不是报告")
-    assert blocks[-1] == "共 9 项：核对 6 个文件，通过 3 个，不通过 3 个，无法读取 0 个；跳过 3 项"
+    assert by_name["a.bak.docx"].endswith("跳过：reportfill fill --force 保留的旧文件（备份），不核对")
+    assert blocks[-1] == "共 10 项：核对 6 个文件，通过 3 个，不通过 3 个，无法读取 0 个；跳过 4 项"
 
 
 def test_json_states_what_each_source_is(sources):
