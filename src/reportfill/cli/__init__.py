@@ -18,6 +18,7 @@ COMMANDS = {
     "check": "check",
     "extract": "extract",
     "preview": "preview",
+    "serve": "serve",
 }
 
 

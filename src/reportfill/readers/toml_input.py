@@ -26,19 +26,28 @@ TOP_KEYS = ("agency", "year", "title", "preface", *PROSE_KEYS, "proactive", "app
 MAX_TEXT = 200_000  # characters in one text field: about 200 printed pages
 
 
-def load_input(path: str | Path, *, today: datetime.date | None = None) -> Report:
+def load_input(path: str | Path, *, today: datetime.date | None = None, content: bytes | None = None) -> Report:
     """Read, validate and reconcile ``path``; raise :class:`ReportfillError` listing every
-    problem when the input cannot be filled as it stands."""
+    problem when the input cannot be filled as it stands. ``content`` is the file's bytes
+    when they do not come from ``path`` (an upload), which then only names it."""
     path = Path(path)
-    text = _read_text(path)
+    text = _read_text(path) if content is None else _decode(content, str(path))
+    report = read_input(text, path, today=today)
+    findings = check_values(report.fmt, derive(report.fmt, report.values), _Reader(path, text).source(report.fmt))
+    if findings:
+        raise ReportfillError([Problem(str(path), f.message + _HINTS.get(f.rule, "")) for f in findings])
+    return report
+
+
+def read_input(text: str, path: str | Path, *, today: datetime.date | None = None) -> Report:
+    """The input ``text`` validated but not reconciled, for a caller that shows the table
+    rules' findings at their cells itself (the web form); ``path`` names it in messages."""
+    path = Path(path)
     data = _parse(text, path)
     reader = _Reader(path, text)
     report = reader.report(data, today or datetime.date.today())
     if reader.problems:
         raise ReportfillError(reader.problems)
-    findings = check_values(report.fmt, derive(report.fmt, report.values), reader.source(report.fmt))
-    if findings:
-        raise ReportfillError([Problem(str(path), f.message + _HINTS.get(f.rule, "")) for f in findings])
     return report
 
 
@@ -59,6 +68,10 @@ def _read_text(path: Path) -> str:
         raw = path.read_bytes()
     except OSError as exc:
         raise ReportfillError(Problem(where, f"无法读取文件（{exc.strerror}）")) from None
+    return _decode(raw, where)
+
+
+def _decode(raw: bytes, where: str) -> str:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -46,7 +46,7 @@ def workers(jobs: int | None = None) -> int:
 
 # ------------------------------------------------------------------ which files
 
-def _listed(name: str) -> bool:
+def listed(name: str) -> bool:
     # Hidden files, Word's "~$name.docx" lock files and our own staged ".part" files are
     # never reports, though they can sit in the folder while someone works.
     return not name.startswith((".", "~$"))
@@ -67,7 +67,7 @@ def expand(paths: Iterable[str | Path | Result], suffix: str) -> list[Path | Res
         path = Path(path)
         if path.is_dir():
             members = sorted(
-                (p for p in path.iterdir() if p.name.lower().endswith(suffix) and _listed(p.name) and p.is_file()),
+                (p for p in path.iterdir() if p.name.lower().endswith(suffix) and listed(p.name) and p.is_file()),
                 key=lambda p: p.name,
             )
             if not members:

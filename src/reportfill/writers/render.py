@@ -109,7 +109,7 @@ def default_template(fmt: Format) -> Path:
     return SOURCE_TEMPLATES / template_name(fmt)
 
 
-def _numbered(index: int) -> str:
+def item_number(index: int) -> str:
     if index < 10:
         return f"（{CHINESE_NUMERALS[index]}）"
     tens, ones = divmod(index + 1, 10)
@@ -120,7 +120,7 @@ def _prose(prose: Prose) -> dict:
     return {
         "paragraphs": list(prose.paragraphs),
         "items": [
-            {"number": _numbered(i), "title": item.title, "paragraphs": list(item.paragraphs)}
+            {"number": item_number(i), "title": item.title, "paragraphs": list(item.paragraphs)}
             for i, item in enumerate(prose.items)
         ],
     }
