@@ -38,5 +38,8 @@ def command(folder, port, host, no_browser):
         if not no_browser and sys.stdout.isatty():
             threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
 
-    serve(folder, sock, on_ready=ready)
+    try:
+        serve(folder, sock, on_ready=ready)
+    except KeyboardInterrupt:  # uvicorn stops on Ctrl-C, then passes the signal on
+        pass
     click.echo("已停止。")

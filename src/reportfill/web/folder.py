@@ -89,16 +89,10 @@ class Folder:
         return self._members(self.outputs, REPORT_SUFFIXES)
 
     def input(self, name: str) -> Path:
-        found = self.input_files().get(name)
-        if found is None:
-            raise NotFound(Problem(name, "inputs/ 中没有这个输入文件（可能已被改名或删除），请回到首页重新选择"))
-        return found
+        return _named(self.input_files(), name, "inputs/ 中没有这个输入文件（可能已被改名或删除），请回到首页重新选择")
 
     def output(self, name: str) -> Path:
-        found = self.output_files().get(name)
-        if found is None:
-            raise NotFound(Problem(name, "outputs/ 中没有这个文件（可能已被改名或删除）"))
-        return found
+        return _named(self.output_files(), name, "outputs/ 中没有这个文件（可能已被改名或删除）")
 
     def sources(self) -> dict[str, Path]:
         """Files that can be last year's report, by their path in the folder
@@ -109,17 +103,12 @@ class Folder:
         return found
 
     def source(self, name: str) -> Path:
-        found = self.sources().get(name)
-        if found is None:
-            raise NotFound(Problem(name, "文件夹中没有这个文件（可能已被改名或删除），请重新选择"))
-        return found
+        return _named(self.sources(), name, "文件夹中没有这个文件（可能已被改名或删除），请重新选择")
 
     # ------------------------------------------------------------ the inputs
 
     def info(self, name: str, path: Path) -> InputInfo:
-        stat = path.stat()
-        key = (name, stat.st_mtime_ns, stat.st_size)
-        if key not in self._status:
+        def read(stat) -> InputInfo:
             try:
                 data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
             except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
@@ -131,9 +120,9 @@ class Folder:
                 problems: tuple[str, ...] = ()
             except ReportfillError as exc:
                 problems = tuple(p.message for p in exc.problems)
-            modified = datetime.datetime.fromtimestamp(stat.st_mtime)
-            self._status[key] = InputInfo(name, agency, year, not problems, problems, modified)
-        return self._status[key]
+            return InputInfo(name, agency, year, not problems, problems, datetime.datetime.fromtimestamp(stat.st_mtime))
+
+        return _while_unchanged(self._status, name, path, read)
 
     def listing(self) -> list[InputInfo]:
         return [self.info(name, path) for name, path in self.input_files().items()]
@@ -152,14 +141,14 @@ class Folder:
         """Last year's report read from the folder file ``name`` (cached while the file
         is unchanged); raises :class:`ReportfillError` when it cannot be read."""
         path = self.source(name)
-        stat = path.stat()
-        key = (name, stat.st_mtime_ns, stat.st_size)
-        if key not in self._previous:
+
+        def read(stat) -> Result | ReportfillError:
             try:
-                self._previous[key] = read_previous(path)
+                return read_previous(path)
             except ReportfillError as exc:
-                self._previous[key] = exc
-        found = self._previous[key]
+                return exc
+
+        found = _while_unchanged(self._previous, name, path, read)
         if isinstance(found, ReportfillError):
             raise found
         return found
@@ -185,3 +174,19 @@ class Folder:
                                                          "为免覆盖那些修改，没有保存"))
             write_atomic(path, data)
         return digest(data)
+
+
+def _named(files: dict[str, Path], name: str, missing: str) -> Path:
+    found = files.get(name)
+    if found is None:
+        raise NotFound(Problem(name, missing))
+    return found
+
+
+def _while_unchanged(cache: dict, name: str, path: Path, make):
+    """``make(stat)`` for the file at ``path``, remembered while its time and size stay."""
+    stat = path.stat()
+    key = (name, stat.st_mtime_ns, stat.st_size)
+    if key not in cache:
+        cache[key] = make(stat)
+    return cache[key]
