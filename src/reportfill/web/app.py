@@ -170,10 +170,10 @@ def create_app(root: Path, *, hosts: tuple[str, ...] = LOOPBACK, any_host: bool 
         if fmt is None or not fmt.generated:
             raise ReportfillError(Problem(f"inputs/{name}", "文件中的年度（year）缺失或不是 2021 年及以后的年度，"
                                                           "网页编辑器无法打开：请用文本编辑器改正"))
-        return path, raw, text, fmt
+        return path, raw, text, fmt, year
 
     def editor_page(name: str) -> Response:
-        path, raw, text, fmt = opened(name)
+        path, raw, text, fmt, _ = opened(name)
         state = forms.opened_state(text, fmt)
         state["previous"] = "auto"
         sections = []
@@ -195,8 +195,8 @@ def create_app(root: Path, *, hosts: tuple[str, ...] = LOOPBACK, any_host: bool 
         return await run_in_threadpool(editor_page, request.path_params["name"])
 
     def read_state(name: str, data: dict):
-        path, raw, text, fmt = opened(name)
-        return path, raw, text, forms.read_form(data.get("state"), fmt)
+        path, raw, text, fmt, year = opened(name)
+        return path, raw, text, forms.read_form(data.get("state"), fmt, year)
 
     def prior_of(name: str, choice: str) -> tuple[str | None, Result | None, str | None]:
         """(the file, last year's report read from it, why it could not be read)."""

@@ -133,9 +133,10 @@ def _text(data: dict, key: str) -> str:
     return value
 
 
-def read_form(data, fmt: Format) -> Form:
-    """The form the browser sent: ``data`` as decoded from JSON, checked for shape, with
-    every cell's text read as the readers read a table cell."""
+def read_form(data, fmt: Format, year: int) -> Form:
+    """The form the browser sent for the input of ``year`` (the page does not change
+    it): ``data`` as decoded from JSON, checked for shape, with every cell's text read
+    as the readers read a table cell."""
     if not isinstance(data, dict):
         raise _refuse("表单数据不完整，请刷新页面后重试")
     prose = {}
@@ -169,9 +170,8 @@ def read_form(data, fmt: Format) -> Form:
             else:
                 values[key] = value
     previous = data.get("previous", "auto")
-    edited = Edited(agency=_text(data, "agency"), year=fmt.first_year if not isinstance(data.get("year"), int)
-                    else data["year"], title=_text(data, "title"), preface=_text(data, "preface"),
-                    prose=prose, values=values)
+    edited = Edited(agency=_text(data, "agency"), year=year, title=_text(data, "title"),
+                    preface=_text(data, "preface"), prose=prose, values=values)
     return Form(fmt, edited, blank, previous if isinstance(previous, str) else "auto")
 
 
