@@ -192,6 +192,8 @@ def test_a_non_editable_install_fills_from_any_directory(tmp_path):
     )
     assert build.returncode == 0, build.stderr
     assert (target / "reportfill" / "templates" / "report-2021.docx").is_file()
+    for page in ("web/templates/editor.html", "web/static/editor.js", "web/static/style.css"):
+        assert (target / "reportfill" / page).is_file(), page  # reportfill serve's pages
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     code = ("import sys; target = sys.argv.pop(1); import reportfill; "

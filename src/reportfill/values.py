@@ -34,7 +34,7 @@ def read_values(located: Located) -> tuple[Values, list[Finding]]:
                 unreadable.append((row, col, " ".join(cell.text.split())))
             else:
                 values[(table.key, row, col)] = value
-        findings += _unreadable(fmt, table, unreadable)
+        findings += unreadable_findings(fmt, table, unreadable)
         findings += _units(table, match)
     return values, findings
 
@@ -86,7 +86,7 @@ def _missing(table: Table, match: TableMatch) -> list[Finding]:
     return findings
 
 
-def _unreadable(fmt: Format, table: Table, cells: list[tuple[str, str, str]]) -> list[Finding]:
+def unreadable_findings(fmt: Format, table: Table, cells: list[tuple[str, str, str]]) -> list[Finding]:
     """R5 for cells that hold no number: one finding for a table or column left wholly
     blank, otherwise one per cell."""
     blank = [(r, c) for r, c, text in cells if not text]

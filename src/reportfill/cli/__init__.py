@@ -19,6 +19,7 @@ COMMANDS = {
     "check": "check",
     "extract": "extract",
     "preview": "preview",
+    "serve": "serve",
 }
 
 

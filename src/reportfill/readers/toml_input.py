@@ -30,33 +30,46 @@ from .toml_labels import PROSE_KEYS, dotted, example, given_slots
 from .toml_numbers import meant
 from .toml_scan import Scan, scan
 
-__all__ = ["PROSE_KEYS", "load_input", "read_input"]
+__all__ = ["PROSE_KEYS", "load_input", "parse_input", "read_input"]
 
 TOP_KEYS = ("agency", "year", "title", "preface", *PROSE_KEYS, "proactive", "applications", "appeals")
 MAX_TEXT = 200_000  # characters in one text field: about 200 printed pages
 NEWEST = next(f for f in FORMATS if f.generated)  # names keys in messages until the year is known
 
 
-def load_input(path: str | Path, *, today: datetime.date | None = None) -> Report:
+def load_input(path: str | Path, *, today: datetime.date | None = None, content: bytes | None = None) -> Report:
     """Read, validate and reconcile ``path``; raise :class:`ReportfillError` listing every
-    problem when the input cannot be filled as it stands."""
-    return read_input(path, today=today)[0]
+    problem when the input cannot be filled as it stands. ``content`` is the file's bytes
+    when they do not come from ``path`` (an upload), which then only names it."""
+    return read_input(path, today=today, content=content)[0]
 
 
-def read_input(path: str | Path, *, today: datetime.date | None = None) -> tuple[Report, list[Finding]]:
+def read_input(path: str | Path, *, today: datetime.date | None = None,
+               content: bytes | None = None) -> tuple[Report, list[Finding]]:
     """:func:`load_input`, and the warnings the input's numbers give (R11), naming the
     lines of the input rather than the printed cells."""
     path = Path(path)
-    text = _read_text(path)
+    text = _read_text(path) if content is None else _decode(content, str(path))
+    report, reader = _validated(text, path, today)
+    findings = check_values(report.fmt, derive(report.fmt, report.values), reader.source(report))
+    if findings:
+        raise ReportfillError([Problem(str(path), f.message + _HINTS.get(f.rule, "")) for f in findings])
+    return report, check_amounts(report.fmt, report.values, reader.source(report))
+
+
+def parse_input(text: str, path: str | Path, *, today: datetime.date | None = None) -> Report:
+    """The input ``text`` validated but not reconciled, for a caller that shows the table
+    rules' findings at their cells itself (the web form); ``path`` names it in messages."""
+    return _validated(text, Path(path), today)[0]
+
+
+def _validated(text: str, path: Path, today: datetime.date | None) -> tuple[Report, "_Reader"]:
     data = _parse(text, path)
     reader = _Reader(path, text)
     report = reader.report(data, today or datetime.date.today())
     if reader.problems:
         raise ReportfillError(reader.problems)
-    findings = check_values(report.fmt, derive(report.fmt, report.values), reader.source(report))
-    if findings:
-        raise ReportfillError([Problem(str(path), f.message + _HINTS.get(f.rule, "")) for f in findings])
-    return report, check_amounts(report.fmt, report.values, reader.source(report))
+    return report, reader
 
 
 _HINTS = {
@@ -76,6 +89,10 @@ def _read_text(path: Path) -> str:
         raw = path.read_bytes()
     except OSError as exc:
         raise ReportfillError(Problem(where, f"无法读取文件（{exc.strerror}）")) from None
+    return _decode(raw, where)
+
+
+def _decode(raw: bytes, where: str) -> str:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

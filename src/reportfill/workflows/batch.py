@@ -48,7 +48,7 @@ def workers(jobs: int | None = None) -> int:
 
 # ------------------------------------------------------------------ which files
 
-def _listed(name: str) -> bool:
+def listed(name: str) -> bool:
     # Hidden files, Word's "~$name.docx" lock files and our own staged ".part" files are
     # never reports, though they can sit in the folder while someone works.
     return not name.startswith((".", "~$"))
@@ -61,7 +61,7 @@ def expand(paths: Iterable[str | Path | Result], suffix: str) -> list[Path | Res
     ``bad`` result in its place. Expanding what this returned gives the same list, so a
     caller can expand first (to count the files) and pass the result on."""
     def take(member: Path) -> bool | str:
-        return member.name.lower().endswith(suffix) and _listed(member.name) and member.is_file()
+        return member.name.lower().endswith(suffix) and listed(member.name) and member.is_file()
 
     return _expand(paths, take, f"文件夹中没有 {suffix} 文件")
 

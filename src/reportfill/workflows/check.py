@@ -50,14 +50,16 @@ def check_document(source: Path | str | bytes, *, previous: Path | str | bytes |
     return result
 
 
-def read_previous(source: Path | str | bytes) -> Result:
+def read_previous(source: Path | str | bytes, name: str | None = None) -> Result:
     """Last year's report, from its TOML input (totals computed) or any readable report;
-    raises :class:`ReportfillError` saying it is last year's report that cannot be read."""
+    raises :class:`ReportfillError` saying it is last year's report that cannot be read.
+    ``name`` names a file given as bytes (an upload); a name ending in .toml is an input."""
     try:
-        if not isinstance(source, bytes) and Path(source).suffix.lower() == ".toml":
-            report = load_input(source)
-            return Result(str(source), report=replace(report, values=derive(report.fmt, report.values)), kind="toml")
-        return check_document(source)
+        named = name or (str(source) if not isinstance(source, bytes) else "")
+        if Path(named).suffix.lower() == ".toml":
+            report = load_input(named, content=source) if isinstance(source, bytes) else load_input(source)
+            return Result(named, report=replace(report, values=derive(report.fmt, report.values)), kind="toml")
+        return check_document(source, name=name)
     except ReportfillError as exc:
         raise ReportfillError([Problem(p.where, f"上一年度的报告无法读取：{p.message}") for p in exc.problems]) from None
 

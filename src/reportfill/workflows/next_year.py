@@ -41,21 +41,23 @@ class Started:
     warnings: list[str]
 
 
-def start_from(agency: str, year: int, last: Path | str, *, gap_year: bool = False,
-               today: datetime.date | None = None) -> Started:
-    """The input for ``agency`` and ``year`` started from the report at ``last``.
+def start_from(agency: str, year: int, last: Path | str | bytes, *, gap_year: bool = False,
+               today: datetime.date | None = None, name: str | None = None) -> Started:
+    """The input for ``agency`` and ``year`` started from the report at ``last`` (or in
+    its bytes, an upload, named ``name``).
 
     Raises :class:`ReportfillError` when ``last`` cannot be read, is another agency's, or
     is not the year before's (an earlier year is accepted with ``gap_year``)."""
-    prior = read_previous(last)
+    prior = read_previous(last, name)
     report = blank_report(agency, year, today=today)  # refuses a year that cannot be filled
     before = prior.report
-    warnings = _check_pairing(str(last), agency, year, before, gap_year)
+    where = name or str(last)
+    warnings = _check_pairing(where, agency, year, before, gap_year)
     if prior.errors:
         warnings.append(f"上一年度的报告有 {len(prior.errors)} 处错误（可用 reportfill check 查看），"
                         "从中结转的数字请核实")
-    name = Path(str(last)).name
-    source = f"{before.year}年度报告（{name}）" if before.year else f"上一年度的报告（{name}）"
+    shown = Path(where).name
+    source = f"{before.year}年度报告（{shown}）" if before.year else f"上一年度的报告（{shown}）"
     structure = {key: Prose((), tuple(Item(item.title, ()) for item in before.prose[key].items))
                  for key in PROSE_KEYS if key in before.prose}
     carried, cells, rows = _carry(report.fmt, before, source)

@@ -116,7 +116,7 @@ _PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # docxtpl's, i
 _LISTING_CHARACTERS = re.compile("[\t\a\n\f]")
 
 
-def _numbered(index: int) -> str:
+def item_number(index: int) -> str:
     if index < 10:
         return f"（{CHINESE_NUMERALS[index]}）"
     tens, ones = divmod(index + 1, 10)
@@ -127,7 +127,7 @@ def _prose(prose: Prose) -> dict:
     return {
         "paragraphs": list(prose.paragraphs),
         "items": [
-            {"number": _numbered(i), "title": item.title, "paragraphs": list(item.paragraphs)}
+            {"number": item_number(i), "title": item.title, "paragraphs": list(item.paragraphs)}
             for i, item in enumerate(prose.items)
         ],
     }

@@ -110,7 +110,7 @@ def input_text(report: Report, notes: Notes = Notes()) -> str:
     else:
         doc.add(tomlkit.comment('title = "…"      # 可选；默认为 机关名称+年度+“年政府信息公开工作年度报告”'))
     if report.preface:
-        doc.add("preface", _multiline(report.preface))
+        doc.add("preface", multiline(report.preface))
         doc["preface"].comment(f"导语：“{fmt.sections[0].heading}”之前的段落")
     else:
         doc.add(tomlkit.comment(f'preface = """…"""  # 可选：“{fmt.sections[0].heading}”之前的导语'))
@@ -149,7 +149,7 @@ def write_scaffold(agency: str, year: int, target: Path | None = None, *, force:
 # ---------------------------------------------------------------- prose
 
 
-def _multiline(paragraphs) -> tomlkit.items.String:
+def multiline(paragraphs) -> tomlkit.items.String:
     """A text of one paragraph a line, laid out as INPUT.md shows it: the paragraphs
     between a line holding the opening quotes and one holding the closing quotes."""
     if not paragraphs:
@@ -174,7 +174,7 @@ def _prose(key: str, prose: Prose, notes: Notes):
     if before is not None:
         _earlier(table, before.paragraphs)
     if prose.paragraphs or not prose.items or notes.guide or (before is not None and before.paragraphs):
-        table.add("text", _multiline(prose.paragraphs))
+        table.add("text", multiline(prose.paragraphs))
     if prose.items:
         items = tomlkit.aot()
         for n, item in enumerate(prose.items):
@@ -182,7 +182,7 @@ def _prose(key: str, prose: Prose, notes: Notes):
             entry.add("title", item.title)
             if before is not None and n < len(before.items):
                 _earlier(entry, before.items[n].paragraphs)
-            entry.add("text", _multiline(item.paragraphs))
+            entry.add("text", multiline(item.paragraphs))
             items.append(entry)
         table.add("items", items)
     elif notes.guide:

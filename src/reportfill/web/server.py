@@ -1,0 +1,55 @@
+"""Running the web application: bind the port first (so a port in use is said in
+words, and port 0 gets a free one), then let uvicorn serve until Ctrl-C."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Callable
+from pathlib import Path
+
+from ..errors import Problem, ReportfillError
+from .guard import LOOPBACK
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        reason = "已被其他程序占用，请用 --port 换一个端口" if exc.errno in (98, 48, 10048) else f"无法使用（{exc.strerror}）"
+        raise ReportfillError(Problem(f"{host}:{port}", f"端口{reason}")) from None
+    sock.listen(64)
+    sock.set_inheritable(True)
+    return sock
+
+
+def url_of(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    return f"http://{f'[{shown}]' if ':' in shown else shown}:{port}/"
+
+
+def serve(folder: Path, sock: socket.socket, *, on_ready: Callable[[], None] | None = None) -> None:
+    """Serve ``folder`` on the bound ``sock`` until interrupted (Ctrl-C)."""
+    import uvicorn
+
+    from .app import create_app
+
+    host = sock.getsockname()[0]
+    hosts = LOOPBACK if is_loopback(host) else LOOPBACK + (host,)
+    app = create_app(folder, hosts=hosts, any_host=host in ("0.0.0.0", "::"), on_ready=on_ready)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+    uvicorn.Server(config).run(sockets=[sock])

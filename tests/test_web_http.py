@@ -1,0 +1,403 @@
+"""``reportfill serve`` at the HTTP level, through a real uvicorn on a loopback port: what
+it refuses (paths out of the folder, oversize uploads, requests without the page's
+token, hostile files, other hosts), that its form and ``fill`` judge an input alike,
+that saving keeps the file's comments and never overwrites a changed file silently, and
+that the command starts, serves and stops on Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from docx_fixtures import build_report, reconciling_values
+from reportfill.errors import ReportfillError
+from reportfill.format.formats import FORMAT_2021
+from reportfill.readers.toml_input import load_input
+from reportfill.web.form import read_pasted
+from reportfill.web.guard import UPLOAD_LIMIT
+from test_check_bad_files import SECRET, replace_part
+from web_client import Client, serving
+
+REPO = Path(__file__).resolve().parents[1]
+SEED = REPO / "inputs" / "wenxian-education-2021.toml"
+NAME = SEED.name
+SAVE = f"/api/inputs/{NAME}/save"
+EVALUATE = f"/api/inputs/{NAME}/evaluate"
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    root = tmp_path / "office"
+    (root / "inputs").mkdir(parents=True)
+    (root / "outputs").mkdir()
+    shutil.copy(SEED, root / "inputs" / NAME)
+    return root
+
+
+@pytest.fixture
+def client(folder):
+    with serving(folder) as url:
+        yield Client(url)
+
+
+def chinese_refusal(reply, status: int) -> str:
+    assert reply.status == status, reply.text[:500]
+    text = reply.text
+    assert "Traceback" not in text and "File \"" not in text
+    return text
+
+
+# ---------------------------------------------------------------- paths
+
+
+@pytest.mark.parametrize("path", [
+    "/edit/..%2F..%2Fsecret.toml", "/edit/%2E%2E", "/edit/..%5Csecret.toml", "/edit/.hidden.toml",
+    "/outputs/..%2Finputs%2Fwenxian-education-2021.toml", "/outputs/..%2F..%2Fsecret.toml",
+    "/outputs/%2Fetc%2Fpasswd", "/static/..%2Fapp.py", "/static/../../secret.toml",
+])
+def test_no_path_leaves_the_folder(client, folder, path):
+    (folder.parent / "secret.toml").write_text(f'agency = "{SECRET}"', encoding="utf-8")
+    (folder / "inputs" / ".hidden.toml").write_text(f'agency = "{SECRET}"', encoding="utf-8")
+    reply = client.get(path)
+    assert reply.status in (400, 404), (path, reply.status)
+    assert SECRET not in reply.text and "def create_app" not in reply.text
+
+
+def test_a_link_out_of_the_folder_is_not_served(client, folder):
+    outside = folder.parent / "outside.docx"
+    outside.write_bytes(SECRET.encode())
+    (folder / "outputs" / "link.docx").symlink_to(outside)
+    (folder / "inputs" / "link.toml").symlink_to(outside)
+    assert SECRET not in client.get("/outputs/link.docx").text
+    assert "inputs/ 中没有这个输入文件" in chinese_refusal(client.get("/edit/link.toml"), 404)
+    assert "link.docx" not in client.get("/").text and "link.toml" not in client.get("/").text
+
+
+def test_a_forged_source_or_previous_is_refused(client, folder):
+    token = client.token()
+    (folder.parent / "last.toml").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    reply = client.post_form("/new", {"csrf": token, "agency": "温县教育局", "year": "2022", "source": "../last.toml"})
+    assert "文件夹中没有这个文件" in chinese_refusal(reply, 422)
+    assert sorted(p.name for p in (folder / "inputs").iterdir()) == [NAME]
+    state, version = client.editor_state(NAME)
+    reply = client.post_json(EVALUATE, {"state": {**state, "previous": "../last.toml"}}, token)
+    assert "文件夹中没有这个文件" in chinese_refusal(reply, 404)
+
+
+# ---------------------------------------------------------------- requests
+
+
+def test_an_oversize_upload_is_refused_by_its_length_and_as_it_streams(client):
+    token = client.token()
+    reply = client.request("POST", "/check", b"x" * 10, {
+        "Content-Type": "multipart/form-data; boundary=b", "Content-Length": str(UPLOAD_LIMIT + 1)})
+    assert "过大" in chinese_refusal(reply, 413)
+
+    def chunks():
+        yield b"--b\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n" + token.encode() + b"\r\n"
+        yield b"--b\r\nContent-Disposition: form-data; name=\"reports\"; filename=\"big.docx\"\r\n\r\n"
+        for _ in range(UPLOAD_LIMIT // 2**20 + 2):
+            yield b"\0" * 2**20
+
+    connection = __import__("http.client").client.HTTPConnection(client.host, int(client.port), timeout=60)
+    try:
+        connection.request("POST", "/check", body=chunks(), encode_chunked=True,
+                           headers={"Content-Type": "multipart/form-data; boundary=b"})
+        response = connection.getresponse()
+        assert response.status == 413
+        assert "过大" in response.read().decode()
+    finally:
+        connection.close()
+    assert client.get("/").status == 200  # and the server goes on
+
+
+def test_state_changing_requests_need_the_pages_token(client, folder):
+    before = (folder / "inputs" / NAME).read_bytes()
+    state, version = client.editor_state(NAME)
+    state["agency"] = "别的机关"
+    for token in (None, "forged"):
+        reply = client.post_json(SAVE, {"state": state, "version": version}, token)
+        assert "刷新页面" in chinese_refusal(reply, 403)
+        reply = client.post_form("/new", {"agency": "温县教育局", "year": "2022", **({"csrf": token} if token else {})})
+        assert "刷新页面" in chinese_refusal(reply, 403)
+    reply = client.post_json(SAVE, {"state": state, "version": version}, client.token(), Origin="http://evil.example")
+    assert "其他网站" in chinese_refusal(reply, 403)
+    assert (folder / "inputs" / NAME).read_bytes() == before
+    assert sorted(p.name for p in (folder / "inputs").iterdir()) == [NAME]
+
+
+def test_another_host_name_is_refused(client):
+    """A page elsewhere cannot reach the server through a name resolving to 127.0.0.1."""
+    reply = client.get("/", Host="evil.example")
+    assert "127.0.0.1" in chinese_refusal(reply, 400)
+    assert 'name="csrf-token"' not in reply.text
+
+
+def test_malformed_requests_get_a_chinese_message(client):
+    token = client.token()
+    reply = client.request("POST", EVALUATE, b"{not json", {"Content-Type": "application/json", "X-CSRF-Token": token})
+    assert "无法识别" in chinese_refusal(reply, 400)
+    reply = client.post_json(EVALUATE, {"state": {"cells": {"applications|received|natural_person": ["x"]}}}, token)
+    assert "刷新页面" in chinese_refusal(reply, 422)
+    assert "没有这个页面" in chinese_refusal(client.get("/nowhere"), 404)
+    assert reply.headers["content-type"].startswith("application/json")
+    assert "default-src 'self'" in client.get("/").headers["content-security-policy"]
+
+
+# ---------------------------------------------------------------- hostile files
+
+
+@pytest.fixture(scope="module")
+def report() -> bytes:
+    return build_report(FORMAT_2021, reconciling_values(FORMAT_2021), 2021)
+
+
+def test_hostile_docx_uploads_are_refused_cleanly(client, report, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET)
+    xml = __import__("zipfile").ZipFile(__import__("io").BytesIO(report)).read("word/document.xml").decode()
+    head, rest = xml.split("?>", 1)
+    entity = head + f'?><!DOCTYPE w:document [<!ENTITY x SYSTEM "file://{secret}">]>' + rest.replace(
+        "<w:t>一、总体情况</w:t>", "<w:t>一、总体情况&x;</w:t>")
+    files = [
+        ("reports", "bomb.docx", replace_part(report, "word/document.xml", b" " * (40 * 2**20))),
+        ("reports", "entity.docx", replace_part(report, "word/document.xml", entity.encode())),
+        ("reports", "not-a-report.docx", b"PK\x03\x04 not really a zip"),
+        ("reports", "good.docx", report),
+    ]
+    reply = client.post_form("/check", {"csrf": client.token()}, files)
+    page = chinese_refusal(reply, 200)
+    assert SECRET not in page
+    assert page.count("无法读取：") == 3
+    assert "超过" in page and "DTD" in page
+    assert "结论：通过" in page  # the good one is still checked
+    # last year's report for 新建 is read with the same limits
+    reply = client.post_form("/new", {"csrf": client.token(), "agency": "某某局", "year": "2022"},
+                             [("upload", "bomb.docx", files[0][2])])
+    assert "上一年度的报告无法读取" in chinese_refusal(reply, 422)
+
+
+# ---------------------------------------------------------------- the form and fill agree
+
+
+def _typed(state: dict, **cells) -> dict:
+    return {**state, "cells": {**state["cells"], **{k.replace("__", "|"): v for k, v in cells.items()}}}
+
+
+@pytest.mark.parametrize("cells, rules", [
+    ({}, []),
+    ({"applications__received__natural_person": "3"}, ["R1"]),
+    ({"applications__received__natural_person": "3", "applications__disclosed__natural_person": "3"}, []),
+    ({"applications__received__natural_person": "-1", "applications__from_last_year__natural_person": "1"}, ["R5"]),
+    ({"applications__received__research": "2件"}, ["R5"]),
+    ({"appeals__reconsideration__upheld": ""}, ["R5"]),
+    ({"proactive__licenses__decisions": "1.5"}, ["R5"]),
+])
+def test_the_form_and_fill_judge_an_input_alike(client, folder, cells, rules):
+    token = client.token()
+    state, version = client.editor_state(NAME)
+    state = _typed(state, **cells)
+    shown = client.post_json(EVALUATE, {"state": state}, token).json()
+    assert sorted({f["rule"] for f in shown["findings"] if f["severity"] == "error"}) == rules
+    for finding in shown["findings"]:
+        if finding["rule"] in ("R1", "R5"):
+            assert finding["cell"] is not None
+    if "R5" in rules and any(not v.strip() or "件" in v for v in cells.values()):
+        assert client.post_json(SAVE, {"state": state, "version": version}, token).status == 422
+        return  # a cell without a number is not saved: the file would not be an input
+    saved = client.post_json(SAVE, {"state": state, "version": version}, token)
+    assert saved.status == 200, saved.text
+    try:
+        load_input(folder / "inputs" / NAME)
+        filled = True
+    except ReportfillError:
+        filled = False
+    assert filled == shown["ok"]
+
+
+def test_totals_are_computed_and_the_r1_finding_is_at_its_cell(client):
+    state, _ = client.editor_state(NAME)
+    state = _typed(state, applications__received__natural_person="4", applications__received__commercial="2")
+    shown = client.post_json(EVALUATE, {"state": state}, client.token()).json()
+    assert shown["totals"]["applications|received|total"] == "6"
+    r1 = [f for f in shown["findings"] if f["rule"] == "R1"]
+    assert {f["cell"] for f in r1} == {"applications|received|natural_person", "applications|received|commercial",
+                                       "applications|received|total"}
+    assert "一、本年新收政府信息公开申请数量 4" in r1[0]["message"]
+
+
+def test_what_the_reader_refuses_is_listed(client):
+    state, _ = client.editor_state(NAME)
+    state["agency"] = ""
+    state["prose"]["other"]["text"] = ""
+    shown = client.post_json(EVALUATE, {"state": state}, client.token()).json()
+    assert not shown["ok"]
+    assert any("agency" in p for p in shown["problems"]) and any("other" in p for p in shown["problems"])
+    assert not any(p.startswith(f"inputs/{NAME}") for p in shown["problems"])
+
+
+# ---------------------------------------------------------------- saving
+
+
+def test_an_unchanged_save_leaves_the_file_byte_for_byte(client, folder):
+    state, version = client.editor_state(NAME)
+    assert client.post_json(SAVE, {"state": state, "version": version}, client.token()).status == 200
+    assert (folder / "inputs" / NAME).read_bytes() == SEED.read_bytes()
+
+
+def test_saving_keeps_comments_and_writes_what_was_typed(client, folder):
+    state, version = client.editor_state(NAME)
+    state = _typed(state, applications__received__natural_person="5", applications__disclosed__natural_person="5",
+                   proactive__fees__amount="12.50")
+    items = state["prose"]["overview"]["items"]
+    state["prose"]["overview"]["items"] = [items[2], items[0], {"title": "新增小节", "text": "第一段\n\n第二段", "origin": None}]
+    state["title"] = "温县教育局2021年度政府信息公开工作报告"
+    assert client.post_json(SAVE, {"state": state, "version": version}, client.token()).status == 200
+    text = (folder / "inputs" / NAME).read_text(encoding="utf-8")
+    data = tomllib.loads(text, parse_float=Decimal)
+    assert data["applications"]["received"] == [5, 0, 0, 0, 0, 0]
+    assert str(data["proactive"]["fees"]) == "12.50"
+    assert [i["title"] for i in data["overview"]["items"]] == ["加强平台管理", "及时主动公开", "新增小节"]
+    assert data["overview"]["items"][2]["text"] == "第一段\n第二段\n"
+    assert data["title"] == state["title"]
+    for comment in ("# 机关名称", "# 一、本年新收政府信息公开申请数量", "# 二、主动公开政府信息情况",
+                    "# 1.属于国家秘密", "# 四、政府信息公开行政复议、行政诉讼情况"):
+        assert comment in text
+    assert text.index("# 二、主动公开政府信息情况") > text.index("新增小节")  # the next heading stays after the items
+    load_input(folder / "inputs" / NAME)
+
+
+def test_a_file_changed_on_disk_is_not_overwritten_without_asking(client, folder):
+    state, version = client.editor_state(NAME)
+    path = folder / "inputs" / NAME
+    path.write_text(path.read_text(encoding="utf-8") + "# 另一个人加的注释\n", encoding="utf-8")
+    changed = path.read_bytes()
+    state["agency"] = "温县教育局（改）"
+    reply = client.post_json(SAVE, {"state": state, "version": version}, client.token())
+    assert reply.status == 409 and reply.json()["conflict"] is True
+    assert "已被修改" in reply.json()["messages"][0]
+    assert path.read_bytes() == changed
+    reply = client.post_json(SAVE, {"state": state, "version": version, "overwrite": True}, client.token())
+    assert reply.status == 200
+    text = path.read_text(encoding="utf-8")
+    assert 'agency = "温县教育局（改）"' in text and "# 另一个人加的注释" in text
+
+
+def test_generate_refuses_an_input_that_does_not_reconcile(client, folder):
+    state, version = client.editor_state(NAME)
+    state = _typed(state, applications__received__natural_person="3")
+    reply = client.post_json(f"/api/inputs/{NAME}/generate", {"state": state, "version": version}, client.token())
+    assert reply.status == 422
+    assert "R1" in {f["rule"] for f in reply.json()["findings"]}
+    assert not list((folder / "outputs").iterdir())
+
+
+def test_new_inputs_from_zero_and_from_an_uploaded_report(client, folder):
+    token = client.token()
+    reply = client.post_form("/new", {"csrf": token, "agency": "温县教育局", "year": "2022"},
+                             [("upload", "上年报告.toml", SEED.read_bytes())])
+    assert reply.status == 303, reply.text
+    made = folder / "inputs" / "温县教育局-2022.toml"
+    assert reply.headers["location"] == f"/edit/{quote(made.name, safe='')}"
+    assert "以2021年度报告（上年报告.toml）为基础" in made.read_text(encoding="utf-8")
+    assert "已新建" in client.get(reply.headers["location"]).text
+    reply = client.post_form("/new", {"csrf": token, "agency": "温县教育局", "year": "2022"})
+    assert "已经存在" in chinese_refusal(reply, 422)
+    reply = client.post_form("/new", {"csrf": token, "agency": "另一个局", "year": "2022",
+                                      "source": f"inputs/{NAME}"})
+    assert "只能以本机关上一年度的报告为基础" in chinese_refusal(reply, 422)
+    reply = client.post_form("/new", {"csrf": token, "agency": "新机关", "year": "2023"})
+    assert reply.status == 303
+    assert load_input.__name__  # the zero scaffold is a complete input once written
+    assert tomllib.loads((folder / "inputs" / "新机关-2023.toml").read_text(encoding="utf-8"))["year"] == 2023
+    listing = client.get("/").text
+    assert "新机关-2023.toml" in listing and "处问题" in listing and "一致，可以生成" in listing
+
+
+# ---------------------------------------------------------------- pasting
+
+
+@pytest.mark.parametrize("text, row, numbers, said", [
+    ("3\t0\t1\t0\t0\t2", "received", ["3", "0", "1", "0", "0", "2"], "自然人 3"),
+    ("一、本年新收政府信息公开申请数量\t\t\t3件\t/\t\t0\t0\t1\t4\n", "received", ["3", "0", "0", "0", "0", "1"], "按 0 填入"),
+    ("１\t２\t0\t0\t0\t0\t3", "disclosed", ["1", "2", "0", "0", "0", "0"], "与各项之和一致"),
+    ("1\t2\t0\t0\t0\t0\t9", "disclosed", ["1", "2", "0", "0", "0", "0"], "各项之和为 3"),
+    ("（二）部分公开\t1\t0\t0\t0\t0\t0", "disclosed", ["1", "0", "0", "0", "0", "0"], "请核对"),
+])
+def test_a_pasted_row_is_read_as_it_was_meant(text, row, numbers, said):
+    pasted = read_pasted(FORMAT_2021, "applications", row, text)
+    assert pasted.rows == {row: numbers}
+    assert said in pasted.notes[0]
+
+
+def test_several_pasted_lines_fill_the_rows_below():
+    pasted = read_pasted(FORMAT_2021, "appeals", "reconsideration", "1\t0\t0\t0\n0\t1\t0\t0")
+    assert pasted.rows == {"reconsideration": ["1", "0", "0", "0"], "lawsuit_direct": ["0", "1", "0", "0"]}
+    fee = read_pasted(FORMAT_2021, "proactive", "fees", "行政事业性收费\t28.10万元")
+    assert fee.rows == {"fees": ["28.10"]}
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("1\t2\t3", "应有 6 个数"),
+    ("1\t2\t3\t4\t5\t6\t7\t8\t9", "应有 6 个数"),
+    ("1\t2\t三\t0\t0\t0", "不是数字"),
+])
+def test_a_paste_that_is_not_the_rows_numbers_is_refused(text, reason):
+    with pytest.raises(ReportfillError) as caught:
+        read_pasted(FORMAT_2021, "applications", "received", text)
+    assert reason in caught.value.problems[0].message
+
+
+# ---------------------------------------------------------------- the command
+
+
+def _serve(folder, *options):
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen([sys.executable, "-m", "reportfill", "serve", str(folder), "--port", "0", *options],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def test_serve_starts_answers_and_stops_cleanly_on_ctrl_c(folder):
+    process = _serve(folder, "--no-browser")
+    try:
+        line = process.stdout.readline()
+        assert "http://127.0.0.1:" in line, line + process.stderr.read()
+        url = line.split("：", 1)[1].split("（", 1)[0]
+        assert "wenxian-education-2021.toml" in Client(url).get("/").text
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert "已停止" in out and "Traceback" not in err
+
+
+def test_serve_warns_when_it_listens_beyond_this_machine(folder):
+    process = _serve(folder, "--no-browser", "--host", "0.0.0.0")
+    try:
+        assert "http://127.0.0.1:" in process.stdout.readline()
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    assert "警告" in err and "其他计算机" in err
+
+
+def test_serve_says_when_the_port_is_taken(folder):
+    from reportfill.web.server import bind
+
+    taken = bind("127.0.0.1", 0)
+    try:
+        done = subprocess.run([sys.executable, "-m", "reportfill", "serve", str(folder), "--port",
+                               str(taken.getsockname()[1]), "--no-browser"], capture_output=True, text=True, timeout=60)
+    finally:
+        taken.close()
+    assert done.returncode == 2
+    assert "已被其他程序占用" in done.stderr and "Traceback" not in done.stderr
