@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Install the Debian packages the tests use: LibreOffice (PDF export and round-trips),
+# Install the Debian packages the tests use: LibreOffice (PDF export and round-trips;
+# Calc reads the summary spreadsheets back),
 # poppler (pdftotext, pdffonts, pdftoppm) and free fonts standing in for the official ones.
 set -euo pipefail
-packages=(libreoffice-writer-nogui poppler-utils fontconfig fonts-noto-cjk fonts-noto-cjk-extra
+packages=(libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fontconfig fonts-noto-cjk fonts-noto-cjk-extra
           fonts-arphic-gkai00mp fonts-lxgw-wenkai fonts-liberation2)
 missing=()
 for pkg in "${packages[@]}"; do

@@ -57,7 +57,8 @@ class Result:
     ``problems`` says why the file could not be used at all; ``report`` is what was read
     from it or filled into it; ``kind`` the kind of source (docx, html, pdf, doc, toml …);
     ``published`` the publication date the source states; ``output`` the file written;
-    ``reuse`` how much of its prose repeats last year's, when compared with it."""
+    ``reuse`` how much of its prose repeats last year's, when compared with it, and
+    ``previous`` the source of that last year's report."""
 
     source: str
     findings: list[Finding] = field(default_factory=list)
@@ -67,6 +68,7 @@ class Result:
     published: datetime.date | None = None
     output: Path | None = None
     reuse: Reuse | None = None
+    previous: str = ""
 
     @property
     def status(self) -> Status:

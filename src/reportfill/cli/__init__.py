@@ -17,6 +17,7 @@ COMMANDS = {
     "fill": "fill",
     "check": "check",
     "extract": "extract",
+    "aggregate": "aggregate",
     "preview": "preview",
 }
 

@@ -52,10 +52,10 @@ def _listed(name: str) -> bool:
     return not name.startswith((".", "~$"))
 
 
-def expand(paths: Iterable[str | Path | Result], suffix: str) -> list[Path | Result]:
+def expand(paths: Iterable[str | Path | Result], suffix: str | tuple[str, ...]) -> list[Path | Result]:
     """The files named by ``paths``: a folder stands for the files in it ending in
-    ``suffix`` (not its sub-folders), in name order; a file is taken as given, whatever
-    its name. A file named twice is taken once. A folder without such files becomes a
+    ``suffix`` (or any of several; not its sub-folders), in name order; a file is taken
+    as given, whatever its name. A file named twice is taken once. A folder without such files becomes a
     ``bad`` result in its place. Expanding what this returned gives the same list, so a
     caller can expand first (to count the files) and pass the result on."""
     seen: set[Path] = set()
@@ -71,7 +71,8 @@ def expand(paths: Iterable[str | Path | Result], suffix: str) -> list[Path | Res
                 key=lambda p: p.name,
             )
             if not members:
-                found.append(Result(str(path), problems=(f"文件夹中没有 {suffix} 文件",)))
+                kinds = "、".join(suffix) if isinstance(suffix, tuple) else suffix
+                found.append(Result(str(path), problems=(f"文件夹中没有 {kinds} 文件",)))
             candidates = members
         else:
             candidates = [path]
@@ -250,11 +251,46 @@ def check_many(
     An unreadable ``previous`` raises :class:`ReportfillError`: the comparison asked for
     cannot be made for any file."""
     from .check import read_previous
+    from .pairing import refuse_other_agencies
 
     prior = read_previous(previous) if previous is not None else None
     entries = expand(paths, ".docx")
     tasks = [(p, prior) for p in entries if isinstance(p, Path)]
     results = _run(_check_one, tasks, jobs, lambda task, why: Result(str(task[0]), problems=(why,)))
+    results = _in_order(entries, results, progress, ready=lambda entry: entry if isinstance(entry, Result) else None)
+    if prior is not None:
+        refuse_other_agencies(results, prior)
+    return results
+
+
+def _read_one(path: Path) -> Result:
+    from .check import read_report
+
+    try:
+        return read_report(path)
+    except ReportfillError as exc:  # a TOML input's problems name its line too
+        return Result(str(path), problems=tuple(p.message if p.where == str(path) else str(p) for p in exc.problems))
+    except Exception as exc:  # a bug must not cost the other files their answers
+        return Result(str(path), problems=(_unexpected(exc),))
+
+
+READABLE = (".docx", ".toml")  # what a folder of reports or inputs is read for
+
+
+def read_many(
+    paths: Iterable[str | Path | Result],
+    *,
+    jobs: int | None = None,
+    progress: Callable[[Result], None] | None = None,
+) -> list[Result]:
+    """Read every report or TOML input named by ``paths`` (files, folders of them, or
+    what :func:`expand` made of them) with :func:`reportfill.workflows.check.read_report`,
+    on every core: one result per file, in order; one that cannot be used is a ``bad``
+    result saying why. For the runs that work on reports as data -- last year's folder,
+    the parts of an aggregate -- rather than judge them."""
+    entries = expand(paths, READABLE)
+    tasks = [p for p in entries if isinstance(p, Path)]
+    results = _run(_read_one, tasks, jobs, lambda task, why: Result(str(task), problems=(f"{task}：{why}",)))
     return _in_order(entries, results, progress, ready=lambda entry: entry if isinstance(entry, Result) else None)
 
 
