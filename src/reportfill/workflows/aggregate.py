@@ -104,7 +104,8 @@ def _unusable(result: Result, fmt: Format, year: int, whole: str) -> list[Proble
     """Why ``result`` cannot be a term of the sum, if it cannot."""
     where = result.source
     if result.report is None:
-        return [Problem(where, f"无法读取：{reason}") for reason in result.problems]
+        why = "输入不能使用" if Path(where).suffix.lower() == ".toml" else "无法读取"
+        return [Problem(where, f"{why}：{reason}") for reason in result.problems]
     report = result.report
     if report.fmt is not fmt:
         return [Problem(where, f"这份报告的表格是{report.fmt.basis}的格式，不能与{fmt.basis}格式的报告相加")]
