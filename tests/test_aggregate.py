@@ -209,61 +209,55 @@ def test_a_part_that_does_not_reconcile_refuses_the_aggregate(tmp_path):
     assert "汇总有问题的报告会把问题带进汇总报告" in done.output
 
 
-def published_total(tmp_path, folder: Path, change: dict) -> tuple[Path, dict]:
-    """The 汇总 report of ``folder``'s parts as published, with ``change``'s cells typed
-    otherwise."""
+def published_with(tmp_path, parts: int, key: tuple[str, str, str], by: int) -> tuple[Path, Path, int]:
+    """The folder of ``parts`` inputs, and their 汇总 report as published with the cell
+    ``key`` typed ``by`` more than the sum; returns the folder, the report and the sum."""
+    folder = tmp_path / "parts"
+    for i in range(parts):
+        write_variant(folder, i)
     out = tmp_path / "sum.toml"
-    assert run("aggregate", folder, "--agency", "温县人民政府", "--year", 2022, "-o", out, "--force").exit_code == 0
+    assert run("aggregate", folder, "--agency", "温县人民政府", "--year", 2022, "-o", out).exit_code == 0
     data = tomllib.loads(out.read_text(encoding="utf-8"), parse_float=Decimal)
     values = {}
     for table in FORMAT_2021.tables:
-        for p in table.slots:
+        for row in table.row_keys:
             node = data[table.key]
-            for part in p.cell.row.split("."):
-                node = node.get(part, {}) if isinstance(node, dict) else {}
-            if node == {}:
-                continue
-            row = node if isinstance(node, list) else [node]
-            index = [q.cell.col for q in table.row_slots(p.cell.row)].index(p.cell.col)
-            if index < len(row):
-                values[(table.key, p.cell.row, p.cell.col)] = row[index]
+            for part in row.split("."):
+                node = node.get(part) if isinstance(node, dict) else None
+            if node is None:
+                continue  # a row of totals only
+            given = [p.cell.col for p in table.row_slots(row) if (table.key, row, p.cell.col) not in FORMAT_2021.derived]
+            values.update({(table.key, row, col): v for col, v in zip(given, node if isinstance(node, list) else [node])})
     values = derive(FORMAT_2021, values)
     report = tmp_path / "温县2022年报.docx"
     report.write_bytes(build_report(FORMAT_2021, values, 2022, title="温县人民政府2022年政府信息公开工作年度报告",
-                                    texts={k: str(v) for k, v in change.items()}))
-    return report, values
+                                    texts={key: str(values[key] + by)}))
+    return folder, report, values[key]
 
 
 def test_aggregate_of_finds_a_single_changed_cell(tmp_path):
-    folder = tmp_path / "parts"
-    for i in range(3):
-        write_variant(folder, i)
     key = ("proactive", "licenses", "decisions")
-    report, values = published_total(tmp_path, folder, {})
-    report, values = published_total(tmp_path, folder, {key: values[key] + 7})
+    folder, report, summed = published_with(tmp_path, 3, key, 7)
     done = run("check", report, "--aggregate-of", folder, "--json")
     assert done.exit_code == 1
     findings = json.loads(done.stdout)["findings"]
     [a1] = [f for f in findings if f["rule"] == "A1"]
     assert (a1["table"], a1["row"], a1["cell"]) == ("表二", "行政许可", list(key))
-    assert (a1["expected"], a1["actual"]) == (str(values[key]), str(values[key] + 7))
-    assert f"表二 行政许可 · 本年处理决定数量：汇总报告中为 {values[key] + 7}，3 个单位的报告之和为 {values[key]}" in a1["message"]
+    assert (a1["expected"], a1["actual"]) == (str(summed), str(summed + 7))
+    assert f"表二 行政许可 · 本年处理决定数量：汇总报告中为 {summed + 7}，3 个单位的报告之和为 {summed}" in a1["message"]
     assert [f["rule"] for f in findings if f["severity"] == "error"] == ["A1"]
 
 
 def test_aggregate_of_names_a_changed_count_among_the_totals_it_breaks(tmp_path):
-    folder = tmp_path / "parts"
-    for i in range(2):
-        write_variant(folder, i)
     key = ("applications", "disclosed", "research")
-    _, values = published_total(tmp_path, folder, {})
-    report, _ = published_total(tmp_path, folder, {key: values[key] + 1})
+    folder, report, summed = published_with(tmp_path, 2, key, 1)
     done = run("check", report, "--aggregate-of", folder)
     assert done.exit_code == 1
     a1 = [line for line in done.output.splitlines() if "】A1 " in line]
     row, col = FORMAT_2021.table["applications"].cell_name(*key[1:])
-    assert a1 == [f"  【错误】A1 表三 {row} · {col}：汇总报告中为 {values[key] + 1}，2 个单位的报告之和为 {values[key]}："
+    assert a1 == [f"  【错误】A1 表三 {row} · {col}：汇总报告中为 {summed + 1}，2 个单位的报告之和为 {summed}："
                   "请核对汇总表的这个单元格，或各单位报告中的数字（reportfill aggregate … --provenance 可列出各单位的数字）"]
+    assert "【错误】R3" in done.output  # the report's own totals no longer add up either
 
 
 def test_aggregate_of_takes_one_report(tmp_path):

@@ -129,8 +129,8 @@ def refuse_other_agencies(results: list[Result], prior: Result) -> None:
     named = [f"“{group[0].report.agency}”（{'、'.join(r.source for r in group)}）" if key
              else f"找不到机关名称的（{'、'.join(r.source for r in group)}）" for key, group in by_agency.items()]
     more = f"……共 {len(named)} 个机关" if len(named) > _LISTED else ""
-    whose = f"“{prior.report.agency}”的" if prior.report.agency else ""
+    whose = f"（“{prior.report.agency}”的）" if prior.report.agency else ""
     raise ReportfillError(Problem(f"--previous {prior.source}", (
-        f"只给了一份上一年度的报告（{whose}），要核对的 {len(read)} 份报告却不能确认是同一机关的："
+        f"只给了一份上一年度的报告{whose}，要核对的 {len(read)} 份报告却不能确认是同一机关的："
         f"{'；'.join(named[:_LISTED])}{more}。一个机关的上年报告不能用来核对其他机关的报告："
         "请用 --previous-dir 给出上一年度报告所在的文件夹，按机关逐一配对；或每次只核对一个机关的报告")))
