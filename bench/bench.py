@@ -18,6 +18,10 @@ the batch figures), times:
   (g) check of the same report read from other sources, in-process: the HTML page
       LibreOffice's HTML export writes of it, and the PDF LibreOffice prints of it
       (skipped when LibreOffice is not installed).
+  (h) a supervising office's runs over ``--count`` reports of a year and the same
+      agencies' reports of the year before: ``reportfill check DIR --previous-dir LAST
+      --summary FILE.xlsx`` and ``reportfill aggregate DIR --provenance FILE.xlsx``, with
+      the peak memory of the command's own process (its workers hold one report each).
 
 Medians of ``--repeat`` runs ((e): of ``--batch-repeat`` runs, with the best run beside
 it -- on a shared machine other work only ever slows a run down). Processes run with
@@ -87,6 +91,21 @@ def run(command: list[str], cwd: Path, ok=(0,)) -> None:
                           env=CHILD_ENV)
     if done.returncode not in ok:
         raise SystemExit(f"{' '.join(map(str, command))} exited with {done.returncode}:\n{done.stderr.decode()}")
+
+
+def run_measured(command: list[str], cwd: Path, ok=(0,)) -> tuple[float, float]:
+    """Seconds the command took, and the peak resident memory of its own process in MB."""
+    start = time.perf_counter()
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors,
+                                   stdin=subprocess.DEVNULL, env=CHILD_ENV)
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        elapsed = time.perf_counter() - start
+        if process.returncode not in ok:
+            errors.seek(0)
+            raise SystemExit(f"{' '.join(map(str, command))} exited with {process.returncode}:\n{errors.read().decode()}")
+    return elapsed, usage.ru_maxrss / 1024
 
 
 def reportfill_command() -> list[str]:
@@ -189,6 +208,23 @@ def measure(count: int, repeat: int, batch_repeat: int, work: Path) -> dict:
         [pdf] = office.convert([single], "pdf", work / "pdf")
         figures["g_check_html_in_process_s"] = median_time(lambda: check_document(page), repeat)
         figures["g_check_pdf_in_process_s"] = median_time(lambda: check_document(pdf), repeat)
+    # (h) the office's runs: this year's reports against last year's, and the aggregate
+    next_inputs, this_year = work / "inputs-next", work / "outputs-next"
+    write_variants(next_inputs, count, year=2022)
+    run([*reportfill, "fill", str(next_inputs), "--out-dir", str(this_year)], work)
+    office_runs = [run_measured([*reportfill, "check", str(this_year), "--previous-dir", str(out),
+                                 "--summary", str(work / "summary.xlsx")], work, ok=(0, 1))
+                   for _ in range(max(1, batch_repeat))]
+    aggregate_runs = [run_measured([*reportfill, "aggregate", str(out), "--agency", "焦作市人民政府", "--year", "2021",
+                                    "-o", str(work / "aggregate.toml"), "--provenance", str(work / "provenance.xlsx"),
+                                    "--force"], work)
+                      for _ in range(max(1, batch_repeat))]
+    figures.update({
+        "h_check_previous_dir_summary_s": statistics.median(t for t, _ in office_runs),
+        "h_check_previous_dir_summary_peak_mb": max(m for _, m in office_runs),
+        "h_aggregate_s": statistics.median(t for t, _ in aggregate_runs),
+        "h_aggregate_peak_mb": max(m for _, m in aggregate_runs),
+    })
 
     # (f) start-up
     figures["f_help_process_s"] = median_time(lambda: run([*reportfill, "--help"], work), repeat)
@@ -244,6 +280,11 @@ def text_report(f: dict, machine: dict) -> str:
     else:
         lines.append("  (g) HTML and PDF checks skipped: LibreOffice is not installed")
     lines += [
+        f"{'  (h) check DIR --previous-dir --summary, ' + str(f['e_count']):<50}{f['h_check_previous_dir_summary_s']:8.2f} s "
+        f"   = {f['e_count'] / f['h_check_previous_dir_summary_s']:.0f} reports/s, "
+        f"peak {f['h_check_previous_dir_summary_peak_mb']:.0f} MB",
+        f"{'      aggregate DIR --provenance, ' + str(f['e_count']):<50}{f['h_aggregate_s']:8.2f} s "
+        f"   = {f['e_count'] / f['h_aggregate_s']:.0f} reports/s, peak {f['h_aggregate_peak_mb']:.0f} MB",
         "",
         "targets:",
     ]

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Install the Debian packages the tests use: LibreOffice (PDF export and round-trips),
-# poppler (pdftotext, pdffonts, pdftoppm), free fonts standing in for the official ones, and
-# Chromium with its WebDriver for the browser tests of `reportfill serve`.
+# Install the Debian packages the tests use: LibreOffice (PDF export and round-trips;
+# Calc reads the summary spreadsheets back), poppler (pdftotext, pdffonts, pdftoppm), free
+# fonts standing in for the official ones, and Chromium with its WebDriver for the browser
+# tests of `reportfill serve`.
 set -euo pipefail
-packages=(libreoffice-writer-nogui poppler-utils fontconfig fonts-noto-cjk fonts-noto-cjk-extra chromium chromium-driver
+packages=(libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fontconfig fonts-noto-cjk fonts-noto-cjk-extra chromium chromium-driver
           fonts-arphic-gkai00mp fonts-lxgw-wenkai fonts-liberation2)
 missing=()
 for pkg in "${packages[@]}"; do

@@ -663,7 +663,7 @@ def test_check_command_json(tmp_path):
     assert single == {"path": str(a), "status": "ok", "ok": True, "error": None, "skipped": None, "kind": "docx",
                       "format": "2021",
                       "agency": "某某局", "year": 2021, "title": "某某局2021年政府信息公开工作年度报告",
-                      "published": None, "reuse": None, "findings": []}
+                      "published": None, "previous": None, "reuse": None, "findings": []}
     done = runner.invoke(main, ["check", str(a), str(b), "--json"])
     assert done.exit_code == 1
     both = json.loads(done.output)

@@ -96,7 +96,8 @@ def test_check_previous_reports_the_rate_in_text_and_json(filled):
     copied = runner.invoke(main, ["check", str(filled["heyang-hrss-2023-copied"]), "--previous", str(last)])
     assert copied.exit_code == 0  # a warning, not an error
     lines = copied.output.splitlines()
-    assert lines[2] == ("与 2022 年度报告的重复率：100%（21 句中 21 句与上年基本相同；"
+    assert lines[2] == f"上年报告：{last}"
+    assert lines[3] == ("与 2022 年度报告的重复率：100%（21 句中 21 句与上年基本相同；"
                         "一、总体情况 100%，五、存在的主要问题及改进情况 100%，六、其他需要报告的事项 —）")
     assert any(line.startswith("  【提醒】D1 正文 100% 的文字与 2022 年度的报告基本相同") for line in lines)
 

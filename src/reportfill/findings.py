@@ -57,10 +57,11 @@ class Result:
     ``problems`` says why the file could not be used at all; ``report`` is what was read
     from it or filled into it; ``kind`` the kind of source (docx, html, pdf, doc, toml …);
     ``published`` the publication date the source states; ``output`` the file written;
-    ``reuse`` how much of its prose repeats last year's, when compared with it;
-    ``skipped`` why a file met in a folder was passed over (a text file, a Word lock file,
-    a sub-folder): it is listed, and is neither read nor an error; ``backup`` where the
-    file it replaced was kept (``fill --force`` over edited work)."""
+    ``reuse`` how much of its prose repeats last year's, when compared with it, and
+    ``previous`` the source of that last year's report; ``skipped`` why a file met in a
+    folder was passed over (a text file, a Word lock file, a sub-folder): it is listed, and
+    is neither read nor an error; ``backup`` where the file it replaced was kept
+    (``fill --force`` over edited work)."""
 
     source: str
     findings: list[Finding] = field(default_factory=list)
@@ -72,6 +73,7 @@ class Result:
     reuse: Reuse | None = None
     skipped: str = ""
     backup: Path | None = None
+    previous: str = ""
 
     @property
     def status(self) -> Status:

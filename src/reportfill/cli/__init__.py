@@ -18,6 +18,7 @@ COMMANDS = {
     "template": "template",
     "check": "check",
     "extract": "extract",
+    "aggregate": "aggregate",
     "preview": "preview",
     "serve": "serve",
 }

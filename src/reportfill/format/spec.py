@@ -237,3 +237,19 @@ class Format:
 
     def applies_to(self, year: int) -> bool:
         return self.first_year <= year and (self.last_year is None or year <= self.last_year)
+
+    def __reduce_ex__(self, protocol):
+        # Every report read carries its format; a batch sends hundreds of results between
+        # processes, and a format pickled by value (its grids and caches, ~35 KB) would be
+        # copied into each. The official formats travel by name and stay one object.
+        from .formats import FORMATS
+
+        if any(f is self for f in FORMATS):
+            return _official, (self.id,)
+        return super().__reduce_ex__(protocol)
+
+
+def _official(format_id: str) -> Format:
+    from .formats import FORMATS
+
+    return next(f for f in FORMATS if f.id == format_id)

@@ -28,6 +28,7 @@ def item(result: Result) -> dict:
         "year": read.year if read else None,
         "title": read.title or None if read else None,
         "published": result.published.isoformat() if result.published else None,
+        "previous": result.previous or None,
         "reuse": result.reuse.as_dict() if result.reuse else None,
         "findings": [{**f.as_dict(), "title": RULES[f.rule].title} for f in result.findings],
     }

@@ -40,6 +40,8 @@ def block(result: Result) -> str:
     if result.kind:
         about.append(f"来源：{_KINDS.get(result.kind, result.kind)}")
     lines.append("；".join(about))
+    if result.previous:
+        lines.append(f"上年报告：{result.previous}")
     lines += reuse_lines(result.reuse)
     groups: dict[str, list[Finding]] = {}
     for finding in result.findings:
@@ -80,3 +82,29 @@ def count_line(results: list[Result]) -> str:
     checked = counts["ok"] + counts["rejected"] + counts["bad"]
     return (f"共 {len(results)} 项：核对 {checked} 个文件，通过 {counts['ok']} 个，不通过 {counts['rejected']} 个，"
             f"无法读取 {counts['bad']} 个；跳过 {counts['skipped']} 项")
+
+
+def pairing_block(pairing) -> str:
+    """What ``check --previous-dir`` paired (a :class:`~reportfill.workflows.pairing.Pairing`):
+    how many reports found last year's, which did not and why, last year's reports left
+    over (often an agency whose report has not come in), and last year's files that
+    could not be read."""
+    lines = ["== 与上年报告配对 ==",
+             f"{len(pairing.paired)} 份报告找到了本机关上一年度的报告并作了跨年核对；"
+             f"{len(pairing.unpaired)} 份没有找到。"]
+    if pairing.unpaired:
+        lines.append("没有找到上年报告的：")
+        lines += [f"  {source}：{why}" for source, why in pairing.unpaired.items()]
+    if pairing.unused:
+        lines.append("上年文件夹中没有本年报告与之配对的（请确认这些机关本年的报告是否已报送）：")
+        lines += [f"  {r.source}（{_whose(r)}）" for r in pairing.unused]
+    if pairing.unreadable:
+        lines.append("上年文件夹中无法读取的文件：")
+        lines += [f"  {r.source}：{'；'.join(r.problems)}" for r in pairing.unreadable]
+    return "\n".join(lines)
+
+
+def _whose(result: Result) -> str:
+    read = result.report
+    agency = read.agency or "找不到机关名称"
+    return f"{agency}，{read.year} 年度" if read.year is not None else f"{agency}，找不到报告年度"

@@ -4,8 +4,9 @@
 from this catalogue, so a rule cannot be documented differently in two places. R1–R10
 are the rules of the official format (FORMAT.md); R11 and R12 warn about sizes: an
 amount that reads as 元 typed where 万元 is due, and the format's length for 一、总体情况;
-D1 is the format's ban on 年年雷同, measured as assessment schemes do. The code that
-applies each lives in the module named beside it.
+D1 is the format's ban on 年年雷同, measured as assessment schemes do; A1 is 逐级汇总 (an
+area's report sums its parts'). The code that applies each lives in the module named
+beside it.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ CATALOGUE = (
     # rules.duplication
     Rule("D1", "warning", "跨年（需上年报告）：正文中与上年报告基本相同的句子不超过一半"
                           "（不计导语、小标题，以及引用条例和格式、收费说明等固定表述）"),
+    # rules.aggregate
+    Rule("A1", "error", "汇总报告（需各单位的报告）：每个单元格等于各单位报告中同一单元格之和"),
 )
 
 RULES = {rule.id: rule for rule in CATALOGUE}

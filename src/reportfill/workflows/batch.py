@@ -66,18 +66,18 @@ def expand(paths: Iterable[str | Path | Result], suffix: str) -> list[Path | Res
     return _expand(paths, take, f"文件夹中没有 {suffix} 文件")
 
 
-def expand_reports(paths: Iterable[str | Path | Result]) -> list[Path | Result]:
+def expand_reports(paths: Iterable[str | Path | Result], *, inputs: bool = False) -> list[Path | Result]:
     """As :func:`expand`, for reports to check: a folder stands for every file in it a
-    reader can read (by its name: .docx, .doc, .wps, .pdf, .htm …), and each other
-    entry of the folder -- a text file, a Word lock file, a sub-folder -- becomes a
-    ``skipped`` result saying why, in its place in name order."""
-    from ..readers import REPORT_SUFFIXES
-
+    reader can read (by its name: .docx, .doc, .wps, .pdf, .htm …; with ``inputs`` also
+    .toml), and each other entry of the folder -- a text file, a Word lock file, a
+    sub-folder -- becomes a ``skipped`` result saying why, in its place in name order."""
     def take(member: Path) -> bool | str:
-        why = _not_a_report(member)
-        return why if why else member.suffix.lower() in REPORT_SUFFIXES
+        if inputs and member.suffix.lower() == ".toml" and listed(member.name) and member.is_file():
+            return True
+        return _not_a_report(member) or True
 
-    return _expand(paths, take, "文件夹中没有可以核对的报告文件（.docx、.doc、.wps、.pdf、.htm 等）")
+    kinds = "（.docx、.doc、.wps、.pdf、.htm 等" + ("，或 .toml 输入）" if inputs else "）")
+    return _expand(paths, take, f"文件夹中没有可以核对的报告文件{kinds}")
 
 
 _OTHER_FILES = {
@@ -318,6 +318,7 @@ def check_many(
     cannot be made for any file."""
     from ..readers.converted import convert_all
     from .check import read_previous
+    from .pairing import refuse_other_agencies
 
     prior = read_previous(previous) if previous is not None else None
     entries = expand_reports(paths)
@@ -325,6 +326,45 @@ def check_many(
     with convert_all(files) as converted:
         tasks = [(p, prior, converted.get(p)) for p in files]
         results = _run(_check_one, tasks, jobs, lambda task, why: Result(str(task[0]), problems=(why,)))
+        results = _in_order(entries, results, progress, ready=lambda entry: entry if isinstance(entry, Result) else None)
+    if prior is not None:
+        refuse_other_agencies(results, prior)
+    return results
+
+
+def _read_one(task: tuple[Path, Path | ReportfillError | None]) -> Result:
+    from .check import read_report
+
+    path, converted = task
+    try:
+        if isinstance(converted, ReportfillError):
+            raise converted
+        return read_report(path, converted_docx=converted)
+    except ReportfillError as exc:  # a TOML input's problems name its line too
+        return Result(str(path), problems=tuple(p.message if p.where == str(path) else str(p) for p in exc.problems))
+    except Exception as exc:  # a bug must not cost the other files their answers
+        return Result(str(path), problems=(_unexpected(exc),))
+
+
+def read_many(
+    paths: Iterable[str | Path | Result],
+    *,
+    jobs: int | None = None,
+    progress: Callable[[Result], None] | None = None,
+) -> list[Result]:
+    """Read every report or TOML input named by ``paths`` (files, folders of them, or
+    what :func:`expand_reports` made of them) with
+    :func:`reportfill.workflows.check.read_report`, on every core: one result per file,
+    in order; one that cannot be used is a ``bad`` result saying why. For the runs that
+    work on reports as data -- last year's folder, the parts of an aggregate -- rather
+    than judge them."""
+    from ..readers.converted import convert_all
+
+    entries = expand_reports(paths, inputs=True)
+    files = [p for p in entries if isinstance(p, Path)]
+    with convert_all(files) as converted:
+        tasks = [(p, converted.get(p)) for p in files]
+        results = _run(_read_one, tasks, jobs, lambda task, why: Result(str(task[0]), problems=(f"{task[0]}：{why}",)))
         return _in_order(entries, results, progress, ready=lambda entry: entry if isinstance(entry, Result) else None)
 
 

@@ -50,26 +50,46 @@ def check_document(source: Path | str | bytes, *, previous: Path | str | bytes |
     return result
 
 
+def read_report(source: Path | str | bytes, name: str | None = None,
+                converted_docx: Path | None = None) -> Result:
+    """A report from its TOML input (validated, totals computed) or from any readable
+    report (checked); raises :class:`ReportfillError` when it cannot be used. ``name``
+    names a file given as bytes (an upload); a name ending in .toml is an input."""
+    named = name or (str(source) if not isinstance(source, bytes) else "")
+    if Path(named).suffix.lower() == ".toml":
+        report = load_input(named, content=source) if isinstance(source, bytes) else load_input(source)
+        return Result(named, report=replace(report, values=derive(report.fmt, report.values)), kind="toml")
+    return check_document(source, name=name, converted_docx=converted_docx)
+
+
 def read_previous(source: Path | str | bytes, name: str | None = None) -> Result:
-    """Last year's report, from its TOML input (totals computed) or any readable report;
-    raises :class:`ReportfillError` saying it is last year's report that cannot be read.
-    ``name`` names a file given as bytes (an upload); a name ending in .toml is an input."""
+    """Last year's report, as :func:`read_report` reads it; raises
+    :class:`ReportfillError` saying it is last year's report that cannot be read."""
     try:
-        named = name or (str(source) if not isinstance(source, bytes) else "")
-        if Path(named).suffix.lower() == ".toml":
-            report = load_input(named, content=source) if isinstance(source, bytes) else load_input(source)
-            return Result(named, report=replace(report, values=derive(report.fmt, report.values)), kind="toml")
-        return check_document(source, name=name)
+        return read_report(source, name)
     except ReportfillError as exc:
         raise ReportfillError([Problem(p.where, f"上一年度的报告无法读取：{p.message}") for p in exc.problems]) from None
 
 
 def with_previous(result: Result, prior: Result) -> Result:
     """Add to ``result`` what comparing it with last year's report finds: R6, R7, and how
-    much of its prose repeats last year's (``reuse``, and D1 above the threshold)."""
+    much of its prose repeats last year's (``reuse``, and D1 above the threshold).
+
+    A report of another agency or of a year other than the one before is no last year's
+    report: it gets a warning saying so, and nothing is compared -- its 结转 and its
+    wording are another report's, and comparing them would only produce false findings."""
+    mismatch = not_last_years(result.report, prior.report)
+    if mismatch:
+        return add_findings(result, mismatch)
+    result.previous = prior.source
     result.reuse = measure(result.report, prior.report)
-    result.findings = _in_table_order(result.report.fmt, result.findings + against_previous(result, prior)
-                                      + check_reuse(result.reuse))
+    continuity = check_continuity(result.report.fmt, result.report.values, prior.report.values)
+    return add_findings(result, continuity + check_reuse(result.reuse))
+
+
+def add_findings(result: Result, findings: list[Finding]) -> Result:
+    """``result`` with ``findings`` added where they belong among its own."""
+    result.findings = _in_table_order(result.report.fmt, result.findings + findings)
     return result
 
 
@@ -109,19 +129,20 @@ def judge(document: Document, where: str) -> Result:
                   published=document.published)
 
 
-def against_previous(result: Result, prior: Result) -> list[Finding]:
-    """R6 and R7 against last year's report, and a warning when it is not last year's or
-    not the same agency's."""
-    year, before = result.report.year, prior.report.year
+def not_last_years(report: Report, prior: Report) -> list[Finding]:
+    """Warnings when ``prior`` is not ``report``'s agency's report of the year before."""
+    year, before = report.year, prior.year
     findings = []
-    agency, other = result.report.agency, prior.report.agency
+    agency, other = report.agency, prior.agency
     if agency and other and not same_agency(agency, other):
         findings.append(Finding("R6", "warning", "", "上年报告", "", agency, other,
-                                f"作为上年报告给出的是“{other}”的报告，本报告是“{agency}”的，跨年核对应使用本机关上一年度的报告"))
+                                f"作为上年报告给出的是“{other}”的报告，本报告是“{agency}”的，没有进行跨年核对（R6、R7）"
+                                "和重复率计算：请使用本机关上一年度的报告"))
     if year is not None and before is not None and before != year - 1:
         findings.append(Finding("R6", "warning", "", "上年报告", "", str(year - 1), str(before),
-                                f"作为上年报告给出的是 {before} 年度的报告，本报告是 {year} 年度的，跨年核对应使用 {year - 1} 年度的报告"))
-    return findings + check_continuity(result.report.fmt, result.report.values, prior.report.values)
+                                f"作为上年报告给出的是 {before} 年度的报告，本报告是 {year} 年度的，没有进行跨年核对（R6、R7）"
+                                f"和重复率计算：请使用 {year - 1} 年度的报告"))
+    return findings
 
 
 def _in_table_order(fmt: Format, findings: list[Finding]) -> list[Finding]:

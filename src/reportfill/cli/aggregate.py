@@ -1,0 +1,53 @@
+"""``reportfill aggregate``: the area's 汇总 input from its departments' reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .common import library_errors, with_progress
+
+
+@click.command("aggregate")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--agency", required=True, help="汇总报告的机关名称，例如 温县人民政府（“全县”等说法由它得出）。")
+@click.option("--year", required=True, type=int, help="报告年度；每份报告都必须是这一年度的。")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="写出的 TOML 输入。默认：inputs/{机关名称}-{年度}.toml")
+@click.option("--roster", type=click.Path(dir_okay=False, path_type=Path),
+              help="应当报送的单位名单（文本文件，每行一个单位，UTF-8 或 GBK）：缺报、重复、不在名单上的单位都是错误。")
+@click.option("--provenance", type=click.Path(dir_okay=False, path_type=Path),
+              help="另写一个表格（.xlsx 或 .csv）：每个单元格的合计和各单位的数字。")
+@click.option("--force", is_flag=True, help="覆盖已有的文件。")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="同时处理的进程数。默认：CPU 核数。")
+def command(inputs, agency, year, output, roster, provenance, force, jobs):
+    """把各部门、各乡镇（街道）的年度报告逐格相加，生成本级汇总报告的 TOML 输入。
+
+    INPUTS 是各单位的 TOML 输入或年度报告（DOCX），可以是文件或文件夹。表格是逐格相加之和
+    （收费金额按小数精确相加）；一、总体情况开头是根据汇总数字起草的文字；六、其他需要报告的
+    事项列出各单位关于信息处理费的说明；其余文字标有【请撰写】，写好后用 reportfill fill 生成报告。
+
+    任何一份报告勾稽关系不一致（R1–R5）、不是这一年度的、无法读取、重复报送，或（给了 --roster 时）
+    缺报、不在名单上，都不汇总：逐个列出问题，什么也不写。
+
+    \b
+    退出码：0 已写出；2 没有汇总（问题列在标准错误中）。"""
+    from ..reporters.provenance import write_provenance
+    from ..workflows.aggregate import aggregate, total
+    from ..workflows.batch import expand_reports
+    from ..writers.scaffold import default_input_path, write_input
+
+    if provenance and provenance.suffix.lower() not in (".xlsx", ".csv"):
+        raise click.UsageError("--provenance 的文件名应以 .xlsx 或 .csv 结尾")
+    entries = expand_reports(inputs, inputs=True)
+    with library_errors():
+        made = with_progress(len(entries), lambda progress: aggregate(
+            entries, agency, year, roster=roster, jobs=jobs, progress=progress), "汇总")
+        target = write_input(made.text, output or default_input_path(made.report.agency, year), force=force)
+        tables = write_provenance(made.report.fmt, made.parts, total(made.report.fmt, made.parts),
+                                  provenance) if provenance else []
+    click.echo(f"已汇总 {len(made.parts)} 个单位的 {year} 年度报告：{target}")
+    for path in tables:
+        click.echo(f"已写出各单元格的来源：{path}")
+    click.echo(f"请撰写或核对：{'；'.join(made.to_write)}（标有【请撰写】处），然后运行 reportfill fill {target}")

@@ -1,0 +1,144 @@
+"""check --summary: one row per file with its verdict and key figures, one row per finding;
+read back with openpyxl, and through LibreOffice converted to CSV, and as CSV files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from docx_fixtures import build_report, reconciling_values
+from reportfill.cli import main
+from reportfill.format.formats import FORMAT_2021
+from reportfill.office import convert
+from reportfill.reporters.summary import KEY_FIGURES, REPORT_COLUMNS, figure_header, summary_xlsx
+from reportfill.report import show
+from reportfill.workflows.batch import check_many
+from test_office import needs_office
+
+VERDICTS = {"ok": "通过", "rejected": "不通过", "bad": "无法读取"}
+CSV_UTF8 = "csv:Text - txt - csv (StarCalc):44,34,76,1"
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.fixture
+def folder(tmp_path) -> Path:
+    """Reports that pass, fail, warn, and a file that is no report."""
+    folder = tmp_path / "报告"
+    folder.mkdir()
+    applications = FORMAT_2021.table["applications"]
+    for n, agency in enumerate(("温县教育局", "温县财政局", "=温县民政局", "温县水利局")):
+        values = reconciling_values(FORMAT_2021, seed=n)
+        texts = {("applications", "total", "natural_person"): "999"} if n == 1 else {}
+        prose = {"other": ["无。"]} if n == 3 else None
+        (folder / f"{n:02d}.docx").write_bytes(build_report(FORMAT_2021, values, 2022, texts=texts, prose=prose,
+                                                            title=f"{agency}2022年政府信息公开工作年度报告"))
+    (folder / "04.docx").write_bytes(b"PK not really a zip")
+    assert applications.cell_name("total", "natural_person")
+    return folder
+
+
+def own_checks(folder: Path) -> dict[str, dict]:
+    """Each file's verdict as ``check FILE --json`` gives it, file by file."""
+    out = {}
+    for path in sorted(folder.glob("*.docx")):
+        out[str(path)] = json.loads(run("check", path, "--json").stdout)
+    return out
+
+
+def test_xlsx_has_a_row_per_file_and_per_finding(folder, tmp_path):
+    target = tmp_path / "汇总表.xlsx"
+    done = run("check", folder, "--summary", target)
+    assert done.exit_code == 2 and f"已写出汇总表：{target}" in done.output
+    book = openpyxl.load_workbook(target)
+    assert book.sheetnames == ["报告", "问题"]
+    reports, findings = book["报告"], book["问题"]
+    header = [c.value for c in reports[1]]
+    assert header == [c.header for c in REPORT_COLUMNS]
+    # the key figures' headers are the format's labels
+    received = FORMAT_2021.table["applications"].cell_name("received", "total")[0]
+    assert f"{received} · 总计" in header and "（七）总计" in header and "行政诉讼 · 总计" in header
+    assert reports.freeze_panes == "A2" and findings.freeze_panes == "A2"
+    assert reports.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(len(header))}6"
+    assert all(reports.column_dimensions[openpyxl.utils.get_column_letter(i + 1)].width >= 8 for i in range(len(header)))
+
+    rows = [dict(zip(header, (c.value for c in row))) for row in reports.iter_rows(min_row=2)]
+    own = own_checks(folder)
+    assert [r["文件"] for r in rows] == list(own)
+    for row in rows:
+        mine = own[row["文件"]]
+        assert row["结论"] == VERDICTS[mine["status"]]
+        errors = sum(f["severity"] == "error" for f in mine["findings"])
+        assert (row["错误数"], row["提醒数"]) == (errors, len(mine["findings"]) - errors)
+        assert row["机关"] == (mine["agency"] or None)
+    bad = rows[4]
+    assert bad["结论"] == "无法读取" and bad["说明"] and bad["机关"] is None
+    assert rows[2]["机关"] == "=温县民政局"  # text that looks like a formula stays text
+
+    values = reconciling_values(FORMAT_2021, seed=0)
+    for table, cells in KEY_FIGURES:
+        expected = sum(values[(table, r, c)] for r, c in cells)
+        assert show(rows[0][figure_header(FORMAT_2021, table, cells)]) == show(expected) or \
+            rows[0][figure_header(FORMAT_2021, table, cells)] == float(expected)
+
+    finding_rows = list(findings.iter_rows(min_row=2, values_only=True))
+    assert len(finding_rows) == sum(len(r["findings"]) for r in own.values())
+    assert [c.value for c in findings[1]] == ["文件", "机关", "规则", "级别", "表", "行", "列", "应为", "实际", "说明"]
+    r3 = [r for r in finding_rows if r[2] == "R3"]
+    assert r3 and r3[0][:5] == (str(folder / "01.docx"), "温县财政局", "R3", "错误", "表三") and r3[0][8] == "999"
+
+
+@needs_office
+def test_libreoffice_reads_the_xlsx(folder, tmp_path):
+    results = check_many([folder], jobs=1)
+    target = tmp_path / "summary.xlsx"
+    target.write_bytes(summary_xlsx(results))
+    [converted] = convert([target], CSV_UTF8, tmp_path / "csv")
+    rows = list(csv.reader(io.StringIO(converted.read_text(encoding="utf-8"))))
+    assert rows[0] == [c.header for c in REPORT_COLUMNS]
+    assert [row[0] for row in rows[1:]] == [r.source for r in results]
+    own = own_checks(folder)
+    assert [row[5] for row in rows[1:]] == [VERDICTS[own[r.source]["status"]] for r in results]
+
+
+def test_csv_files_open_in_excel(folder, tmp_path):
+    target = tmp_path / "汇总表.csv"
+    done = run("check", folder, "--summary", target)
+    second = tmp_path / "汇总表-问题.csv"
+    assert f"已写出汇总表：{target}" in done.output and f"已写出汇总表：{second}" in done.output
+    for path in (target, second):
+        assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
+    assert rows[0][:3] == ["文件", "机关", "年度"] and len(rows) == 6
+    assert rows[3][1] == "'=温县民政局"
+    assert target.read_bytes().count(b"\r\n") == 6
+    findings = list(csv.reader(io.StringIO(second.read_text(encoding="utf-8-sig"))))
+    assert {row[2] for row in findings[1:]} >= {"R3", "R10"}
+
+
+def test_summary_with_previous_dir_has_partner_and_rate(tmp_path):
+    last, now = tmp_path / "last", tmp_path / "now"
+    for folder, year in ((last, 2021), (now, 2022)):
+        folder.mkdir()
+        (folder / "a.docx").write_bytes(build_report(FORMAT_2021, reconciling_values(FORMAT_2021, seed=5), year,
+                                                     title=f"温县教育局{year}年政府信息公开工作年度报告"))
+    target = tmp_path / "s.xlsx"
+    run("check", now, "--previous-dir", last, "--summary", target)
+    sheet = openpyxl.load_workbook(target)["报告"]
+    header = [c.value for c in sheet[1]]
+    row = dict(zip(header, (c.value for c in sheet[2])))
+    assert row["上年报告"] == str(last / "a.docx") and row["与上年重复率"] == 1
+    assert sheet.cell(2, header.index("与上年重复率") + 1).number_format == "0%"
+
+
+def test_a_summary_name_that_is_no_spreadsheet_is_refused(folder, tmp_path):
+    done = run("check", folder, "--summary", tmp_path / "s.txt")
+    assert done.exit_code == 2 and ".xlsx" in done.output and not (tmp_path / "s.txt").exists()
