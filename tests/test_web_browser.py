@@ -15,6 +15,7 @@ import tomllib
 from decimal import Decimal
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from docx_fixtures import build_report, reconciling_values
@@ -237,18 +238,29 @@ def test_an_input_that_does_not_reconcile_is_not_generated(browser, folder, scre
     wait(browser, lambda: "已保存" in browser.find_element(By.ID, "messages").text)
 
 
-def test_checking_an_uploaded_report_shows_its_finding(browser, url, tmp_path):
+def test_checking_uploaded_reports_shows_their_findings_and_offers_the_summary(browser, url, tmp_path, downloads):
     values = reconciling_values(FORMAT_2021)
     values[("applications", "received", "research")] += 3
     broken = tmp_path / "有错误的报告.docx"
     broken.write_bytes(build_report(FORMAT_2021, values, 2023))
+    unreadable = tmp_path / "不是报告.docx"
+    unreadable.write_bytes(b"not a zip")
     browser.get(url + "check")
-    browser.find_element(By.NAME, "reports").send_keys(str(broken))
+    browser.find_element(By.NAME, "reports").send_keys(f"{broken}\n{unreadable}")
     browser.find_element(By.CSS_SELECTOR, "#check-form button[type=submit]").click()
-    wait(browser, lambda: browser.find_elements(By.CSS_SELECTOR, "section.result"))
-    result = browser.find_element(By.CSS_SELECTOR, "section.result")
-    assert "有错误的报告.docx" in result.text
-    assert "R1" in result.text and "科研机构" in result.text and "不通过" in result.text
+    wait(browser, lambda: len(browser.find_elements(By.CSS_SELECTOR, "section.result")) == 2)
+    first, second = browser.find_elements(By.CSS_SELECTOR, "section.result")
+    assert "有错误的报告.docx" in first.text
+    assert "R1" in first.text and "科研机构" in first.text and "不通过" in first.text
+    assert "不是报告.docx" in second.text and "无法读取" in second.text
+
+    browser.find_element(By.ID, "summary").click()
+    wait(browser, lambda: list(downloads.glob("核对汇总*.xlsx")), message="the summary was not downloaded")
+    wait(browser, lambda: not list(downloads.glob("*.crdownload")))
+    [sheet] = downloads.glob("核对汇总*.xlsx")
+    reports = openpyxl.load_workbook(sheet).worksheets[0]
+    rows = [[cell.value for cell in row] for row in reports.iter_rows(min_row=2)]
+    assert [row[0] for row in rows] == ["有错误的报告.docx", "不是报告.docx"]
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ goes to the console that runs the server, and the page says only that it happene
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime
 import json
@@ -30,10 +31,11 @@ from ..errors import Problem, ReportfillError, ReportRejected
 from ..findings import Finding, Result
 from ..format.formats import format_or_none
 from ..readers.source import megabytes
+from ..reporters.summary import summary_xlsx
 from ..reporters.text import WHOLE_DOCUMENT, reuse_lines, verdict
 from ..rules.catalogue import RULES
 from ..rules.duplication import percent
-from ..workflows.check import check_document
+from ..workflows.batch import check_one
 from ..workflows.next_year import start_from
 from ..writers.scaffold import fillable_format, scaffold, write_input
 from . import form as forms
@@ -308,15 +310,10 @@ def create_app(root: Path, *, hosts: tuple[str, ...] = LOOPBACK, any_host: bool 
         uploads = [f for f in posted.files if f.field == "reports"]
 
         def run():
-            results = []
-            for upload in uploads:
-                try:
-                    results.append(check_document(upload.data, name=upload.filename or "（未命名文件）"))
-                except ReportfillError as exc:
-                    results.append(Result(upload.filename, problems=tuple(p.message for p in exc.problems)))
-            return results
+            results = [check_one(u.data, name=u.filename or "（未命名文件）") for u in uploads]
+            return results, (summary_xlsx(results) if results else b"")
 
-        results = await run_in_threadpool(run)
+        results, summary = await run_in_threadpool(run)
         shown = []
         for result in results:
             groups: dict[str, list] = {}
@@ -329,7 +326,8 @@ def create_app(root: Path, *, hosts: tuple[str, ...] = LOOPBACK, any_host: bool 
                           "verdict": verdict(result.findings) if not result.problems else "结论：无法核对，这个文件不能作为年度报告读取。"})
         status = 200 if uploads else 422
         return HTMLResponse(page("check.html", token=guard.token, results=shown, limit=megabytes(UPLOAD_LIMIT),
-                                 empty=not uploads), status_code=status)
+                                 empty=not uploads, summary=base64.b64encode(summary).decode("ascii")),
+                            status_code=status)
 
     # ------------------------------------------------------------ downloads
 

@@ -287,17 +287,26 @@ def _settle(staged: _Staged, claimed: dict[str, Path], force: bool) -> Result:
 # ------------------------------------------------------------------ check
 
 def _check_one(task: tuple[Path, Any, Path | ReportfillError | None]) -> Result:
+    path, previous, converted = task
+    return check_one(path, previous=previous, converted=converted)
+
+
+def check_one(source: Path | bytes, *, name: str | None = None, previous: Result | None = None,
+              converted: Path | ReportfillError | None = None) -> Result:
+    """:func:`reportfill.workflows.check.check_document` of one of many files, with what
+    goes wrong as the result's problems: one file never costs the others their answers.
+    ``converted`` is what :func:`reportfill.readers.converted.convert_all` made of it."""
     from .check import check_document
 
-    path, previous, converted = task
+    where = name or str(source)
     try:
         if isinstance(converted, ReportfillError):
             raise converted
-        return check_document(path, previous=previous, converted_docx=converted)
+        return check_document(source, previous=previous, name=name, converted_docx=converted)
     except ReportfillError as exc:
-        return Result(str(path), problems=tuple(p.message for p in exc.problems))
+        return Result(where, problems=tuple(p.message for p in exc.problems))
     except Exception as exc:  # a bug must not cost the other files their answers
-        return Result(str(path), problems=(_unexpected(exc),))
+        return Result(where, problems=(_unexpected(exc),))
 
 
 def check_many(
