@@ -401,3 +401,39 @@ def test_serve_says_when_the_port_is_taken(folder):
         taken.close()
     assert done.returncode == 2
     assert "已被其他程序占用" in done.stderr and "Traceback" not in done.stderr
+
+
+class _Recorded:
+    """A socket's options as set; Windows' SO_EXCLUSIVEADDRUSE cannot be set here."""
+
+    def __init__(self):
+        self.options = []
+
+    def setsockopt(self, level, option, value):
+        self.options.append((level, option, value))
+
+
+def test_on_windows_the_port_is_claimed_exclusively(monkeypatch):
+    import socket
+
+    from reportfill.web.server import claim_alone
+
+    monkeypatch.setattr(socket, "SO_EXCLUSIVEADDRUSE", -5, raising=False)  # Windows' constant is negative too
+    windows, here = _Recorded(), _Recorded()
+    claim_alone(windows, "win32")
+    claim_alone(here, "linux")
+    assert windows.options == [(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)]  # and not SO_REUSEADDR
+    assert here.options == [(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)]
+
+
+def test_a_port_in_use_is_told_by_its_error_whatever_the_system():
+    import errno
+
+    from reportfill.web.server import in_use
+
+    assert in_use(OSError(errno.EADDRINUSE, "Address already in use"))
+    windows = OSError(10048, "Only one usage of each socket address is normally permitted")
+    windows.winerror = 10048  # what Windows' OSError carries beside its errno
+    assert in_use(windows)
+    assert not in_use(OSError(errno.EACCES, "Permission denied"))
+
