@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote
 
+import docx
 import pytest
 
 from docx_fixtures import build_report, reconciling_values
@@ -25,6 +26,7 @@ from reportfill.readers.toml_input import load_input
 from reportfill.web.form import read_pasted
 from reportfill.web.guard import UPLOAD_LIMIT
 from test_check_bad_files import SECRET, replace_part
+from test_overwrite import add_a_paragraph
 from web_client import Client, serving
 
 REPO = Path(__file__).resolve().parents[1]
@@ -299,6 +301,33 @@ def test_generate_refuses_an_input_that_does_not_reconcile(client, folder):
     assert reply.status == 422
     assert "R1" in {f["rule"] for f in reply.json()["findings"]}
     assert not list((folder / "outputs").iterdir())
+
+
+def test_generating_over_a_report_edited_in_word_asks_and_keeps_the_old_one(client, folder):
+    generate = f"/api/inputs/{NAME}/generate"
+    state, version = client.editor_state(NAME)
+    first = client.post_json(generate, {"state": state, "version": version}, client.token())
+    assert first.status == 200, first.text
+    [output] = (folder / "outputs").glob("*.docx")
+    add_a_paragraph(output)
+    edited = output.read_bytes()
+
+    refused = client.post_json(generate, {"state": state, "version": first.json()["version"]}, client.token())
+    assert refused.status == 409
+    answer = refused.json()
+    [message] = answer["messages"]
+    assert f"outputs/{output.name}：" in message and "改动过" in message and "没有覆盖" in message
+    assert "--force" not in message and "-o" not in message and "--out-dir" not in message
+    backup = output.with_name(output.stem + ".bak.docx")
+    assert answer["replace"] == {"backup": backup.name} and backup.name in message
+    assert output.read_bytes() == edited and not backup.exists()
+
+    replaced = client.post_json(generate, {"state": state, "version": answer["version"], "replace": True},
+                                client.token())
+    assert replaced.status == 200, replaced.text
+    assert f"原文件已保留为：outputs/{backup.name}" in replaced.json()["messages"]
+    assert backup.read_bytes() == edited
+    assert "附件：本局政府信息公开指南" not in [p.text for p in docx.Document(str(output)).paragraphs]
 
 
 def test_new_inputs_from_zero_and_from_an_uploaded_report(client, folder):

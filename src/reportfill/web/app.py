@@ -258,7 +258,7 @@ def create_app(root: Path, *, hosts: tuple[str, ...] = LOOPBACK, any_host: bool 
 
         def run():
             from ..office import convert, find_soffice
-            from ..workflows.fill import fill
+            from ..workflows.fill import Occupied, fill
 
             form, text, version = save_form(name, data)
             shown = evaluation_json(name, form, text)
@@ -268,14 +268,22 @@ def create_app(root: Path, *, hosts: tuple[str, ...] = LOOPBACK, any_host: bool 
                 return shown, 422
             source, prior, _ = prior_of(name, form.previous)
             try:
-                filled = fill(folder.input(name), out_dir=folder.outputs,
+                filled = fill(folder.input(name), out_dir=folder.outputs, force=data.get("replace") is True,
                               previous=folder.source(source) if prior is not None else None)
             except ReportRejected as exc:
                 shown.update(ok=False, findings=[finding_json(f) for f in exc.findings],
                              messages=["已保存，但报告没有生成："])
                 return shown, 422
+            except Occupied as exc:
+                shown.update(ok=False, replace={"backup": exc.backup.name}, messages=[
+                    f"已保存，但报告没有生成。outputs/{Path(p.where).name}：{p.message}。"
+                    "要保留它，请先在 outputs 文件夹中把它改名或移走；也可以用新生成的报告替换它，"
+                    f"原文件会保留为 {exc.backup.name}" for p in exc.problems])
+                return shown, 409
             written = [filled.output]
             messages = [f"已保存并生成：outputs/{filled.output.name}"]
+            if filled.backup:
+                messages.append(f"原文件已保留为：outputs/{filled.backup.name}")
             if find_soffice() is not None:
                 try:
                     written += convert([filled.output], "pdf")
