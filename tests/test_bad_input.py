@@ -121,6 +121,8 @@ CASES = {
         FEES + '写的是 "281632元"：数字不要加引号，这一项的单位是万元：281632 元 = 28.1632 万元。应写成：fees = 28.1632']),
     "count with 件 in quotes": (edit("licenses            = 9", 'licenses            = "9件"'),
                                 [LICENSES + '写的是 "9件"：数字不要加引号，不要写单位“件”。应写成：licenses = 9']),
+    "a dash for none in quotes": (edit("licenses            = 9", 'licenses            = "——"'),
+                                  [LICENSES + '写的是 "——"：应为数字，没有的写 0（不要加引号）。应写成：licenses = 0']),
     "year in quotes": (edit("year = 2021", 'year = "2021"'),
                        ['第4行，报告年度（year）：写的是 "2021"：年度是数字，不要加引号。应写成：year = 2021']),
     "boolean where a number is due": (edit("penalties           = 0", "penalties           = true"),
@@ -230,12 +232,15 @@ def test_any_slip_in_the_seed_is_read_or_refused_with_a_place_never_a_crash(edit
 
 OVERVIEW = SEED_TEXT[SEED_TEXT.index("[overview]"): SEED_TEXT.index("# 二、")]
 
-# Each case: the input, the rule, its warning from fill (naming the input's line) and
-# from check of the written report (naming the printed cell). A warning does not stop the fill.
+# Each case: the input, the rule, its warning from fill (naming the input's line where it
+# has one) and from check of the written report (naming the printed cell). A warning does
+# not stop the fill.
 _FEE = ("按万元是 281632 万元（约 28.16 亿元）；如果这是以元为单位的金额，281632 元 = 28.1632 万元，"
         "应写 28.1632。请核实单位")
 _LENGTH = ("“一、总体情况”共 1079 字（汉字和标点各计 1 字，连续的数字或字母计 1 字，小节编号不计），"
            "格式要求篇幅原则上不超过 1000 字：请精简约 79 字")
+_PROSE = "正文中“收到依申请公开件5件”与表三 一、本年新收政府信息公开申请数量 · 总计不一致：表中为 0，正文为 5，请核实"
+_FEE_STATEMENT = "“六、其他需要报告的事项”未说明信息处理费的收取情况（未收取也建议写明“本年度未收取信息处理费”）"
 WARNINGS = {
     "a fee that reads more plausibly as 元": (
         edit("fees                = 28.1632", "fees                = 281632"), "R11",
@@ -243,6 +248,9 @@ WARNINGS = {
         f"表二 行政事业性收费 · 本年收费金额（单位：万元）：表中填写 281632，{_FEE}"),
     "一、总体情况 longer than 一千字": (
         SEED_TEXT.replace(OVERVIEW, long_overview_toml() + "\n"), "R12", _LENGTH, _LENGTH),
+    "a figure in the prose the tables contradict": (
+        edit("本年度没有收到依申请公开件。", "本年度共收到依申请公开件5件。"), "R8", _PROSE, _PROSE),
+    "六 silent on the 信息处理费": (SEED_TEXT, "R10", _FEE_STATEMENT, _FEE_STATEMENT),
 }
 
 

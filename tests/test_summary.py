@@ -21,7 +21,7 @@ from reportfill.report import show
 from reportfill.workflows.batch import check_many
 from test_office import needs_office
 
-VERDICTS = {"ok": "通过", "rejected": "不通过", "bad": "无法读取"}
+VERDICTS = {"ok": "通过", "rejected": "不通过", "bad": "无法读取", "skipped": "跳过"}
 CSV_UTF8 = "csv:Text - txt - csv (StarCalc):44,34,76,1"
 
 
@@ -31,7 +31,7 @@ def run(*args):
 
 @pytest.fixture
 def folder(tmp_path) -> Path:
-    """Reports that pass, fail, warn, and a file that is no report."""
+    """Reports that pass, fail, warn, a file that cannot be read, and one that is no report."""
     folder = tmp_path / "报告"
     folder.mkdir()
     applications = FORMAT_2021.table["applications"]
@@ -42,6 +42,7 @@ def folder(tmp_path) -> Path:
         (folder / f"{n:02d}.docx").write_bytes(build_report(FORMAT_2021, values, 2022, texts=texts, prose=prose,
                                                             title=f"{agency}2022年政府信息公开工作年度报告"))
     (folder / "04.docx").write_bytes(b"PK not really a zip")
+    (folder / "05.txt").write_text("报送说明", encoding="utf-8")  # skipped, saying why
     assert applications.cell_name("total", "natural_person")
     return folder
 
@@ -67,13 +68,13 @@ def test_xlsx_has_a_row_per_file_and_per_finding(folder, tmp_path):
     received = FORMAT_2021.table["applications"].cell_name("received", "total")[0]
     assert f"{received} · 总计" in header and "（七）总计" in header and "行政诉讼 · 总计" in header
     assert reports.freeze_panes == "A2" and findings.freeze_panes == "A2"
-    assert reports.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(len(header))}6"
+    assert reports.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(len(header))}7"
     assert all(reports.column_dimensions[openpyxl.utils.get_column_letter(i + 1)].width >= 8 for i in range(len(header)))
 
     rows = [dict(zip(header, (c.value for c in row))) for row in reports.iter_rows(min_row=2)]
     own = own_checks(folder)
-    assert [r["文件"] for r in rows] == list(own)
-    for row in rows:
+    assert [r["文件"] for r in rows] == [*own, str(folder / "05.txt")]
+    for row in rows[:-1]:
         mine = own[row["文件"]]
         assert row["结论"] == VERDICTS[mine["status"]]
         errors = sum(f["severity"] == "error" for f in mine["findings"])
@@ -82,6 +83,9 @@ def test_xlsx_has_a_row_per_file_and_per_finding(folder, tmp_path):
     bad = rows[4]
     assert bad["结论"] == "无法读取" and bad["说明"] and bad["机关"] is None
     assert rows[2]["机关"] == "=温县民政局"  # text that looks like a formula stays text
+    skipped = rows[5]
+    assert skipped["结论"] == "跳过" and skipped["说明"] == "文本文件（.txt），不是报告的文件格式"
+    assert skipped["错误数"] == 0 and skipped["机关"] is None
 
     values = reconciling_values(FORMAT_2021, seed=0)
     for table, cells in KEY_FIGURES:
@@ -106,7 +110,9 @@ def test_libreoffice_reads_the_xlsx(folder, tmp_path):
     assert rows[0] == [c.header for c in REPORT_COLUMNS]
     assert [row[0] for row in rows[1:]] == [r.source for r in results]
     own = own_checks(folder)
-    assert [row[5] for row in rows[1:]] == [VERDICTS[own[r.source]["status"]] for r in results]
+    assert [row[5] for row in rows[1:]] == [VERDICTS[own[r.source]["status"] if r.source in own else r.status]
+                                            for r in results]
+    assert rows[-1][5] == "跳过" and rows[-1][-1] == "文本文件（.txt），不是报告的文件格式"
 
 
 def test_csv_files_open_in_excel(folder, tmp_path):
@@ -117,9 +123,10 @@ def test_csv_files_open_in_excel(folder, tmp_path):
     for path in (target, second):
         assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
-    assert rows[0][:3] == ["文件", "机关", "年度"] and len(rows) == 6
+    assert rows[0][:3] == ["文件", "机关", "年度"] and len(rows) == 7
     assert rows[3][1] == "'=温县民政局"
-    assert target.read_bytes().count(b"\r\n") == 6
+    assert rows[6][5] == "跳过" and rows[6][-1] == "文本文件（.txt），不是报告的文件格式"
+    assert target.read_bytes().count(b"\r\n") == 7
     findings = list(csv.reader(io.StringIO(second.read_text(encoding="utf-8-sig"))))
     assert {row[2] for row in findings[1:]} >= {"R3", "R10"}
 

@@ -21,6 +21,7 @@ import pytest
 from docx_fixtures import build_report, reconciling_values
 from reportfill.format.formats import FORMAT_2021
 from reportfill.workflows.check import check_document
+from test_overwrite import add_a_paragraph
 from web_client import serving
 
 webdriver = pytest.importorskip("selenium.webdriver")
@@ -236,6 +237,23 @@ def test_an_input_that_does_not_reconcile_is_not_generated(browser, folder, scre
     retype(cell(browser, "applications|to_next_year|natural_person"), "2")
     browser.find_element(By.ID, "save").click()
     wait(browser, lambda: "已保存" in browser.find_element(By.ID, "messages").text)
+
+
+def test_generating_over_a_report_edited_in_word_asks_before_replacing_it(browser, folder):
+    from selenium.webdriver.support import expected_conditions
+
+    output = folder / "outputs" / f"{AGENCY}2023年政府信息公开工作年度报告.docx"
+    add_a_paragraph(output)
+    edited = output.read_bytes()
+    browser.find_element(By.ID, "generate").click()
+    alert = WebDriverWait(browser, 120).until(expected_conditions.alert_is_present())
+    assert "改动过" in alert.text and "替换" in alert.text and "--force" not in alert.text
+    alert.accept()
+    wait(browser, lambda: "原文件已保留为" in browser.find_element(By.ID, "messages").text, timeout=120,
+         message="not replaced: " + browser.find_element(By.ID, "messages").text)
+    backup = output.with_name(output.stem + ".bak.docx")
+    assert backup.read_bytes() == edited
+    assert browser.find_elements(By.CSS_SELECTOR, "#downloads a")
 
 
 def test_checking_uploaded_reports_shows_their_findings_and_offers_the_summary(browser, url, tmp_path, downloads):

@@ -7,6 +7,7 @@ that the command starts, serves and stops on Ctrl-C."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -16,15 +17,20 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote
 
+import docx
 import pytest
 
 from docx_fixtures import build_report, reconciling_values
 from reportfill.errors import ReportfillError
-from reportfill.format.formats import FORMAT_2021
+from reportfill.format.formats import FIELDS, FILLABLE, FORMAT_2021
+from reportfill.readers import REPORT_SUFFIXES
+from prose_samples import LONG_OVERVIEW_ITEMS, LONG_OVERVIEW_TEXT
 from reportfill.readers.toml_input import load_input
 from reportfill.web.form import read_pasted
 from reportfill.web.guard import UPLOAD_LIMIT
+from reportfill.workflows.fill import fill
 from test_check_bad_files import SECRET, replace_part
+from test_overwrite import add_a_paragraph
 from web_client import Client, serving
 
 REPO = Path(__file__).resolve().parents[1]
@@ -193,23 +199,39 @@ def _typed(state: dict, **cells) -> dict:
     return {**state, "cells": {**state["cells"], **{k.replace("__", "|"): v for k, v in cells.items()}}}
 
 
-@pytest.mark.parametrize("cells, rules", [
-    ({}, []),
-    ({"applications__received__natural_person": "3"}, ["R1"]),
-    ({"applications__received__natural_person": "3", "applications__disclosed__natural_person": "3"}, []),
-    ({"applications__received__natural_person": "-1", "applications__from_last_year__natural_person": "1"}, ["R5"]),
-    ({"applications__received__research": "2件"}, ["R5"]),
-    ({"appeals__reconsideration__upheld": ""}, ["R5"]),
-    ({"proactive__licenses__decisions": "1.5"}, ["R5"]),
+FEE_STATED = {"other": {"text": "本年度未收取信息处理费。", "items": []}}
+LONG_OVERVIEW = {"overview": {"text": LONG_OVERVIEW_TEXT, "items": [
+    {"title": title, "text": text, "origin": None} for title, text in LONG_OVERVIEW_ITEMS]}}
+SAYS_99_APPLICATIONS = {"overview": {"text": "本年共收到政府信息公开申请99件。", "items": []}}
+
+
+@pytest.mark.parametrize("cells, prose, rules, warnings", [
+    ({}, {}, [], ["R10"]),  # the seed does not state the 信息处理费 in 六
+    ({}, FEE_STATED, [], []),
+    ({"applications__received__natural_person": "3"}, {}, ["R1"], None),
+    ({"applications__received__natural_person": "3", "applications__disclosed__natural_person": "3"}, FEE_STATED,
+     [], ["R8"]),  # an item of 一、总体情况 says "本年度没有收到依申请公开件"
+    ({"applications__received__natural_person": "-1", "applications__from_last_year__natural_person": "1"}, {},
+     ["R5"], None),
+    ({"applications__received__research": "2件"}, {}, ["R5"], None),
+    ({"appeals__reconsideration__upheld": ""}, {}, ["R5"], None),
+    ({"proactive__licenses__decisions": "1.5"}, {}, ["R5"], None),
+    ({"proactive__fees__amount": "281632"}, FEE_STATED, [], ["R11"]),  # 元 typed where 万元 is due
+    ({"proactive__fees__amount": "281632"}, {}, [], ["R10", "R11"]),
+    ({}, {**FEE_STATED, **LONG_OVERVIEW}, [], ["R12"]),
+    ({}, {**FEE_STATED, **SAYS_99_APPLICATIONS}, [], ["R8"]),  # the seed's tables say 0
 ])
-def test_the_form_and_fill_judge_an_input_alike(client, folder, cells, rules):
+def test_the_form_and_fill_judge_an_input_alike(client, folder, tmp_path, cells, prose, rules, warnings):
     token = client.token()
     state, version = client.editor_state(NAME)
     state = _typed(state, **cells)
+    state["prose"] = {**state["prose"], **prose}
     shown = client.post_json(EVALUATE, {"state": state}, token).json()
     assert sorted({f["rule"] for f in shown["findings"] if f["severity"] == "error"}) == rules
+    if warnings is not None:
+        assert sorted(f["rule"] for f in shown["findings"] if f["severity"] == "warning") == warnings
     for finding in shown["findings"]:
-        if finding["rule"] in ("R1", "R5"):
+        if finding["rule"] in ("R1", "R5", "R11"):
             assert finding["cell"] is not None
     if "R5" in rules and any(not v.strip() or "件" in v for v in cells.values()):
         assert client.post_json(SAVE, {"state": state, "version": version}, token).status == 422
@@ -217,11 +239,13 @@ def test_the_form_and_fill_judge_an_input_alike(client, folder, cells, rules):
     saved = client.post_json(SAVE, {"state": state, "version": version}, token)
     assert saved.status == 200, saved.text
     try:
-        load_input(folder / "inputs" / NAME)
-        filled = True
+        filled = fill(folder / "inputs" / NAME, out_dir=tmp_path)
     except ReportfillError:
-        filled = False
-    assert filled == shown["ok"]
+        assert not shown["ok"]
+        return
+    assert shown["ok"]
+    assert {(f["rule"], f["severity"]) for f in shown["findings"]} == {(f.rule, f.severity) for f in filled.findings}
+    assert len(filled.findings) == len(shown["findings"])  # each said once, not again as the reopened document says it
 
 
 def test_totals_are_computed_and_the_r1_finding_is_at_its_cell(client):
@@ -233,6 +257,40 @@ def test_totals_are_computed_and_the_r1_finding_is_at_its_cell(client):
     assert {f["cell"] for f in r1} == {"applications|received|natural_person", "applications|received|commercial",
                                        "applications|received|total"}
     assert "一、本年新收政府信息公开申请数量 4" in r1[0]["message"]
+
+
+def test_the_editor_words_its_fields_as_the_format_does(client):
+    page = client.get(f"/edit/{quote(NAME, safe='')}").text
+    for label in FIELDS.values():
+        assert f"{label} <input" in page or f"{label}（可不填" in page
+    assert f"年{FORMAT_2021.title_suffix}”" in page and f"“{FORMAT_2021.sections[0].heading}”之前" in page
+
+
+def test_an_input_the_editor_cannot_open_is_explained_in_chinese(client, folder):
+    seed = SEED.read_text(encoding="utf-8")
+    (folder / "inputs" / "broken.toml").write_text(seed.replace('agency = "温县教育局"', 'agency = "温县教育局'),
+                                                   encoding="utf-8")
+    page = chinese_refusal(client.get("/edit/broken.toml"), 422)
+    assert "inputs/broken.toml，第3行" in page and "缺少结尾的英文双引号" in page and "网页编辑器无法打开" in page
+    assert "Expected" not in page and "Unterminated" not in page
+    (folder / "inputs" / "gbk.toml").write_bytes(seed.encode("gbk"))
+    assert "不是 UTF-8 编码" in chinese_refusal(client.get("/edit/gbk.toml"), 422)
+    (folder / "inputs" / "old.toml").write_text(seed.replace("year = 2021", "year = 2019"), encoding="utf-8")
+    assert f"不是 {FILLABLE.first_year} 年及以后的年度" in chinese_refusal(client.get("/edit/old.toml"), 422)
+    listing = client.get("/").text  # the start page lists them, each with its problems
+    assert all(name in listing for name in ("broken.toml", "gbk.toml", "old.toml"))
+
+
+def test_every_kind_of_report_the_readers_read_is_offered(client, folder):
+    for suffix in (".wps", ".rtf", ".odt"):
+        (folder / f"上年报告{suffix}").write_bytes(b"a report")
+    (folder / "outputs" / "报告.odt").write_bytes(b"a report")
+    start = client.get("/").text
+    assert all(f'<option value="上年报告{suffix}"' in start for suffix in (".wps", ".rtf", ".odt"))
+    assert '<option value="outputs/报告.odt"' in start and "/outputs/%E6%8A%A5%E5%91%8A.odt" in start
+    for page in (start, client.get("/check").text):
+        accepted = re.search(r'type="file" name="(?:upload|reports)"[^>]*accept="([^"]+)"', page).group(1)
+        assert set(REPORT_SUFFIXES) <= set(accepted.split(","))
 
 
 def test_what_the_reader_refuses_is_listed(client):
@@ -301,6 +359,33 @@ def test_generate_refuses_an_input_that_does_not_reconcile(client, folder):
     assert not list((folder / "outputs").iterdir())
 
 
+def test_generating_over_a_report_edited_in_word_asks_and_keeps_the_old_one(client, folder):
+    generate = f"/api/inputs/{NAME}/generate"
+    state, version = client.editor_state(NAME)
+    first = client.post_json(generate, {"state": state, "version": version}, client.token())
+    assert first.status == 200, first.text
+    [output] = (folder / "outputs").glob("*.docx")
+    add_a_paragraph(output)
+    edited = output.read_bytes()
+
+    refused = client.post_json(generate, {"state": state, "version": first.json()["version"]}, client.token())
+    assert refused.status == 409
+    answer = refused.json()
+    [message] = answer["messages"]
+    assert f"outputs/{output.name}：" in message and "改动过" in message and "没有覆盖" in message
+    assert "--force" not in message and "-o" not in message and "--out-dir" not in message
+    backup = output.with_name(output.stem + ".bak.docx")
+    assert answer["replace"] == {"backup": backup.name} and backup.name in message
+    assert output.read_bytes() == edited and not backup.exists()
+
+    replaced = client.post_json(generate, {"state": state, "version": answer["version"], "replace": True},
+                                client.token())
+    assert replaced.status == 200, replaced.text
+    assert f"原文件已保留为：outputs/{backup.name}" in replaced.json()["messages"]
+    assert backup.read_bytes() == edited
+    assert "附件：本局政府信息公开指南" not in [p.text for p in docx.Document(str(output)).paragraphs]
+
+
 def test_new_inputs_from_zero_and_from_an_uploaded_report(client, folder):
     token = client.token()
     reply = client.post_form("/new", {"csrf": token, "agency": "温县教育局", "year": "2022"},
@@ -332,6 +417,7 @@ def test_new_inputs_from_zero_and_from_an_uploaded_report(client, folder):
     ("１\t２\t0\t0\t0\t0\t3", "disclosed", ["1", "2", "0", "0", "0", "0"], "与各项之和一致"),
     ("1\t2\t0\t0\t0\t0\t9", "disclosed", ["1", "2", "0", "0", "0", "0"], "各项之和为 3"),
     ("（二）部分公开\t1\t0\t0\t0\t0\t0", "disclosed", ["1", "0", "0", "0", "0", "0"], "请核对"),
+    ("——\t空\t／\t无\t2 件\t１", "received", ["0", "0", "0", "0", "2", "1"], "第 1、2、3、4 个为空白或“/”"),
 ])
 def test_a_pasted_row_is_read_as_it_was_meant(text, row, numbers, said):
     pasted = read_pasted(FORMAT_2021, "applications", row, text)
@@ -401,3 +487,54 @@ def test_serve_says_when_the_port_is_taken(folder):
         taken.close()
     assert done.returncode == 2
     assert "已被其他程序占用" in done.stderr and "Traceback" not in done.stderr
+
+
+class _Recorded:
+    """A socket's options as set; Windows' SO_EXCLUSIVEADDRUSE cannot be set here."""
+
+    def __init__(self):
+        self.options = []
+
+    def setsockopt(self, level, option, value):
+        self.options.append((level, option, value))
+
+
+def test_on_windows_the_port_is_claimed_exclusively(monkeypatch):
+    import socket
+
+    from reportfill.web.server import claim_alone
+
+    monkeypatch.setattr(socket, "SO_EXCLUSIVEADDRUSE", -5, raising=False)  # Windows' constant is negative too
+    windows, here = _Recorded(), _Recorded()
+    claim_alone(windows, "win32")
+    claim_alone(here, "linux")
+    assert windows.options == [(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)]  # and not SO_REUSEADDR
+    assert here.options == [(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)]
+
+
+def test_a_port_in_use_is_told_by_its_error_whatever_the_system():
+    import errno
+
+    from reportfill.web.server import in_use
+
+    assert in_use(OSError(errno.EADDRINUSE, "Address already in use"))
+    windows = OSError(10048, "Only one usage of each socket address is normally permitted")
+    windows.winerror = 10048  # what Windows' OSError carries beside its errno
+    assert in_use(windows)
+    assert not in_use(OSError(errno.EACCES, "Permission denied"))
+
+
+def test_the_folder_remembers_one_answer_per_file(folder):
+    from reportfill.web.folder import Folder
+
+    files = Folder(folder)
+    for n in range(4):  # saved again and again, as the editor does
+        agency = f"温县教育局{'改' * n}"
+        for path in (folder / "inputs" / NAME, folder / "last.toml"):
+            path.write_text(SEED.read_text(encoding="utf-8").replace('agency = "温县教育局"', f'agency = "{agency}"'),
+                            encoding="utf-8")
+            os.utime(path, ns=(n * 10**9, n * 10**9))
+        [info] = files.listing()
+        assert info.agency == agency and info.ok and not info.problems
+        assert files.previous("last.toml").report.agency == agency
+    assert len(files._status) == 1 and len(files._previous) == 1

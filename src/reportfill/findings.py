@@ -61,7 +61,8 @@ class Result:
     ``previous`` the source of that last year's report; ``skipped`` why a file met in a
     folder was passed over (a text file, a Word lock file, a sub-folder): it is listed, and
     is neither read nor an error; ``backup`` where the file it replaced was kept
-    (``fill --force`` over edited work)."""
+    (``fill --force`` over edited work) -- or, for an output refused because it is
+    someone's work, where replacing it would keep it."""
 
     source: str
     findings: list[Finding] = field(default_factory=list)

@@ -84,6 +84,15 @@ def read_number(text: str, kind: ValueKind, unit: str = "") -> Value | None:
     return None
 
 
+_BLANK_MARK = re.compile(r"[/\\\-—–_、无空]*")  # what clerks type for "none": "/", "—", "－", "无", "空"
+
+
+def is_blank_mark(text: str) -> bool:
+    """Whether ``text`` stands for no number: blank, or only "/", "—", "－", "无", "空" and
+    their kin, in either width."""
+    return bool(_BLANK_MARK.fullmatch(_INVISIBLE.sub("", unicodedata.normalize("NFKC", text))))
+
+
 def is_number(text: str) -> bool:
     return read_number(text, "delta") is not None
 

@@ -34,7 +34,7 @@ def command(inputs, agency, year, output, roster, provenance, force, jobs):
     \b
     退出码：0 已写出；2 没有汇总（问题列在标准错误中）。"""
     from ..reporters.provenance import write_provenance
-    from ..workflows.aggregate import aggregate, total
+    from ..workflows.aggregate import aggregate
     from ..workflows.batch import expand_reports
     from ..writers.scaffold import default_input_path, write_input
 
@@ -45,8 +45,7 @@ def command(inputs, agency, year, output, roster, provenance, force, jobs):
         made = with_progress(len(entries), lambda progress: aggregate(
             entries, agency, year, roster=roster, jobs=jobs, progress=progress), "汇总")
         target = write_input(made.text, output or default_input_path(made.report.agency, year), force=force)
-        tables = write_provenance(made.report.fmt, made.parts, total(made.report.fmt, made.parts),
-                                  provenance) if provenance else []
+        tables = write_provenance(made.report.fmt, made.parts, made.report.values, provenance) if provenance else []
     click.echo(f"已汇总 {len(made.parts)} 个单位的 {year} 年度报告：{target}")
     for path in tables:
         click.echo(f"已写出各单元格的来源：{path}")

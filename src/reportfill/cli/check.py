@@ -60,11 +60,11 @@ def command(reports, previous, previous_dir, summary, aggregate_of, as_json, job
     pairing, written = None, []
     with library_errors():
         if previous_dir:
-            from ..workflows.pairing import check_paired
+            from ..workflows.pairing import check_paired, last_years
 
-            count = len(entries) + len(expand_reports([previous_dir], inputs=True)) if Path(previous_dir).is_dir() else 0
-            pairing = with_progress(count, lambda progress: check_paired(
-                entries, previous_dir, jobs=jobs, progress=progress), "核对")
+            last = last_years(previous_dir)
+            pairing = with_progress(len(entries) + len(last), lambda progress: check_paired(
+                entries, last, jobs=jobs, progress=progress), "核对")
             results = pairing.results
         else:
             results = with_progress(len(entries), lambda progress: check_many(
@@ -73,7 +73,7 @@ def command(reports, previous, previous_dir, summary, aggregate_of, as_json, job
             from ..workflows.aggregate import check_aggregate
 
             parts = expand_reports(aggregate_of, inputs=True)
-            with_progress(len(parts), lambda progress: check_aggregate(
+            results[0] = with_progress(len(parts), lambda progress: check_aggregate(
                 results[0], parts, jobs=jobs, progress=progress), "汇总")
         if summary:
             from ..reporters.summary import write_summary

@@ -36,11 +36,16 @@ def command(inputs, output, out_dir, template, jobs, pdf, previous, force):
         _fill_batch(inputs, out_dir, template, jobs, pdf, force)
         return
 
+    from ..errors import Problem, ReportfillError
     from ..reporters.text import reuse_lines
-    from ..workflows.fill import fill
+    from ..workflows.fill import Occupied, fill
 
     with library_errors():
-        filled = fill(inputs[0], output=output, out_dir=out_dir, template=template, previous=previous, force=force)
+        try:
+            filled = fill(inputs[0], output=output, out_dir=out_dir, template=template, previous=previous, force=force)
+        except Occupied as exc:
+            hint = _how_to_replace(exc.backup)
+            raise ReportfillError([Problem(p.where, p.message + hint) for p in exc.problems]) from None
     for line in reuse_lines(filled.reuse):
         click.echo(line)
     for warning in filled.warnings:
@@ -50,6 +55,13 @@ def command(inputs, output, out_dir, template, jobs, pdf, previous, force):
         click.echo(f"原文件已保留为：{filled.backup}")
     if pdf:
         raise SystemExit(_export_pdfs([filled.output]))
+
+
+def _how_to_replace(backup: Path) -> str:
+    """What to do about an output that is someone's work (the library only says why it
+    was left as it is)."""
+    return (f"。要保留它，请换一个输出位置（-o 或 --out-dir）；"
+            f"确定用新生成的报告替换它，请加 --force（原文件会保留为 {backup.name}）")
 
 
 def _export_pdfs(docx_paths) -> int:
@@ -101,5 +113,8 @@ def _print_result(result) -> None:
             click.echo(f"      提示（{warning.rule}）：{warning.message}")
         return
     click.echo(f"失败  {result.source}")
-    for reason in result.problems or [f.message for f in result.errors]:
+    reasons = list(result.problems or [f.message for f in result.errors])
+    if result.backup:  # refused to replace someone's work
+        reasons[-1] += _how_to_replace(result.backup)
+    for reason in reasons:
         click.echo(f"      {reason}")

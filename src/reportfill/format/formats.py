@@ -304,6 +304,7 @@ FORMAT_2019 = Format(
 )
 
 FORMATS = (FORMAT_2021, FORMAT_2019)
+FILLABLE = next(f for f in FORMATS if f.generated)  # the format reportfill fills: inputs are in it
 
 
 def format_for_year(year: int) -> Format:

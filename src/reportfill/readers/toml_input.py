@@ -22,15 +22,15 @@ from ..findings import Finding
 from ..format.formats import FORMATS, format_for_year
 from ..format.spec import Format, Slot, Table
 from ..report import Item, Prose, Report, Values, show
-from ..rules.sizes import check_amounts
+from ..rules.content import check_report
 from ..rules.tables import Source, cell_title, check_values, derive, value_problem
-from ..text import normalize
+from ..text import is_blank_mark, normalize
 from . import toml_labels, toml_syntax
 from .toml_labels import PROSE_KEYS, dotted, example, given_slots
 from .toml_numbers import meant
 from .toml_scan import Scan, scan
 
-__all__ = ["PROSE_KEYS", "load_input", "parse_input", "read_input"]
+__all__ = ["PROSE_KEYS", "load_input", "parse_input", "read_input", "read_toml"]
 
 TOP_KEYS = ("agency", "year", "title", "preface", *PROSE_KEYS, "proactive", "applications", "appeals")
 MAX_TEXT = 200_000  # characters in one text field: about 200 printed pages
@@ -46,21 +46,30 @@ def load_input(path: str | Path, *, today: datetime.date | None = None, content:
 
 def read_input(path: str | Path, *, today: datetime.date | None = None,
                content: bytes | None = None) -> tuple[Report, list[Finding]]:
-    """:func:`load_input`, and the warnings the input's numbers give (R11), naming the
-    lines of the input rather than the printed cells."""
+    """:func:`load_input`, and the warnings the report gives
+    (:func:`~reportfill.rules.content.check_report`: R8–R12), an R11 naming the line of
+    the input rather than the printed cell."""
     path = Path(path)
     text = _read_text(path) if content is None else _decode(content, str(path))
     report, reader = _validated(text, path, today)
     findings = check_values(report.fmt, derive(report.fmt, report.values), reader.source(report))
     if findings:
         raise ReportfillError([Problem(str(path), f.message + _HINTS.get(f.rule, "")) for f in findings])
-    return report, check_amounts(report.fmt, report.values, reader.source(report))
+    return report, check_report(report, reader.source(report))
 
 
 def parse_input(text: str, path: str | Path, *, today: datetime.date | None = None) -> Report:
     """The input ``text`` validated but not reconciled, for a caller that shows the table
     rules' findings at their cells itself (the web form); ``path`` names it in messages."""
     return _validated(text, Path(path), today)[0]
+
+
+def read_toml(content: str | bytes, path: str | Path) -> tuple[str, dict]:
+    """The text of an input file and its TOML data, read as :func:`load_input` reads
+    them: a file that is not UTF-8, empty, or not TOML raises :class:`ReportfillError`
+    explaining why in Chinese, at its line of ``path``."""
+    text = _decode(content, str(path)) if isinstance(content, bytes) else content
+    return text, _parse(text, Path(path))
 
 
 def _validated(text: str, path: Path, today: datetime.date | None) -> tuple[Report, "_Reader"]:
@@ -454,7 +463,7 @@ def _element_problem(table: Table, cell: Slot, value) -> tuple[str | None, str |
         unit = table.units.get((cell.row, cell.col), "")
         typed = meant(value, cell.kind, unit)
         if typed is None:
-            if value.strip() in ("", "/", "—", "-", "－", "无"):
+            if is_blank_mark(value):
                 return "应为数字，没有的写 0（不要加引号）", "0"
             return "应为数字，不要加引号", None
         reasons = ["数字不要加引号"]

@@ -3,8 +3,8 @@
 Sheet 1 has one row per file: what it is, its verdict, how many errors and warnings,
 the figures an office compares across agencies, its publication date, the last year's
 report it was compared with and how much of its text repeats that one. A file that
-could not be read has its row too, with the reason. Sheet 2 has one row per finding,
-to filter by rule, table or agency.
+could not be read, and a folder's file that is no report (skipped), has its row too,
+with the reason. Sheet 2 has one row per finding, to filter by rule, table or agency.
 
 :func:`summary_xlsx` gives the workbook's bytes (the web form offers them for download);
 :func:`write_summary` writes it, or two CSV files.
@@ -24,7 +24,7 @@ from .sheets import Column, Sheet, write_sheets, xlsx_bytes
 
 _CURRENT = next(f for f in FORMATS if f.generated)
 _FORMAT_NAMES = {f.id: f"{f.id} 年版（{f.basis}）" for f in FORMATS}
-_VERDICTS = {"ok": "通过", "rejected": "不通过", "bad": "无法读取"}
+_VERDICTS = {"ok": "通过", "rejected": "不通过", "bad": "无法读取", "skipped": "跳过"}
 _SEVERITY = {"error": "错误", "warning": "提醒"}
 
 # The figures compared across agencies, each the sum of its cells: (table, cells).
@@ -82,7 +82,7 @@ def summary_sheets(results: Sequence[Result]) -> list[Sheet]:
             _FORMAT_NAMES.get(read.fmt.id, read.fmt.id) if read else "", result.kind.upper(),
             _VERDICTS.get(result.status, result.status), len(result.errors), len(result.warnings), *figures,
             result.published, result.previous, result.reuse.whole.rate if result.reuse else None,
-            "；".join(result.problems),
+            result.skipped or "；".join(result.problems),
         ))
         for f in result.findings:
             findings.rows.append((result.source, agency, f.rule, _SEVERITY[f.severity], f.table, f.row, f.column,

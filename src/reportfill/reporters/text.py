@@ -23,9 +23,10 @@ def block(result: Result) -> str:
     if result.skipped:
         lines.append(f"跳过：{result.skipped}")
         return "\n".join(lines)
+    groups, conclusion = outcome(result)
     if result.problems:
         lines += [f"无法读取：{reason}" for reason in result.problems]
-        lines.append("结论：无法核对，这个文件不能作为年度报告读取。")
+        lines.append(conclusion)
         return "\n".join(lines)
     read = result.report
     about = [f"格式：{_FORMAT_NAMES.get(read.fmt.id, read.fmt.id)}"]
@@ -43,14 +44,22 @@ def block(result: Result) -> str:
     if result.previous:
         lines.append(f"上年报告：{result.previous}")
     lines += reuse_lines(result.reuse)
-    groups: dict[str, list[Finding]] = {}
-    for finding in result.findings:
-        groups.setdefault(finding.table or WHOLE_DOCUMENT, []).append(finding)
     for table, findings in groups.items():
         lines.append(table)
         lines += [f"  【{_SEVERITY[f.severity]}】{f.rule} {f.message}" for f in findings]
-    lines.append(verdict(result.findings))
+    lines.append(conclusion)
     return "\n".join(lines)
+
+
+def outcome(result: Result) -> tuple[dict[str, list[Finding]], str]:
+    """A checked file's findings by table (the whole document's under 全文), in the
+    order found, and its verdict; a file that could not be read has none, and says so."""
+    if result.problems:
+        return {}, "结论：无法核对，这个文件不能作为年度报告读取。"
+    groups: dict[str, list[Finding]] = {}
+    for finding in result.findings:
+        groups.setdefault(finding.table or WHOLE_DOCUMENT, []).append(finding)
+    return groups, verdict(result.findings)
 
 
 def reuse_lines(reuse: Reuse | None) -> list[str]:

@@ -14,7 +14,6 @@ import base64
 import contextlib
 import datetime
 import json
-import tomllib
 from pathlib import Path
 from urllib.parse import quote
 
@@ -29,10 +28,11 @@ from starlette.staticfiles import StaticFiles
 
 from ..errors import Problem, ReportfillError, ReportRejected
 from ..findings import Finding, Result
-from ..format.formats import format_or_none
+from ..format.formats import FILLABLE, format_or_none
 from ..readers.source import megabytes
+from ..readers.toml_input import read_toml
 from ..reporters.summary import summary_xlsx
-from ..reporters.text import WHOLE_DOCUMENT, reuse_lines, verdict
+from ..reporters.text import outcome, reuse_lines, verdict
 from ..rules.catalogue import RULES
 from ..rules.duplication import percent
 from ..workflows.batch import check_one
@@ -162,21 +162,20 @@ def create_app(root: Path, *, hosts: tuple[str, ...] = LOOPBACK, any_host: bool 
         path = folder.input(name)
         raw = path.read_bytes()
         try:
-            text = raw.decode("utf-8-sig")
-            data = tomllib.loads(text)
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise ReportfillError(Problem(f"inputs/{name}", f"文件无法读取为 TOML（{exc}）：请先用文本编辑器改正，"
-                                                          "或运行 reportfill fill 查看详细说明")) from None
+            text, data = read_toml(raw, f"inputs/{name}")
+        except ReportfillError as exc:
+            cannot = Problem("", "网页编辑器无法打开这个文件：请先用文本编辑器按上面的说明改正")
+            raise ReportfillError([*exc.problems, cannot]) from None
         year = data.get("year")
         fmt = format_or_none(year) if isinstance(year, int) and not isinstance(year, bool) else None
         if fmt is None or not fmt.generated:
-            raise ReportfillError(Problem(f"inputs/{name}", "文件中的年度（year）缺失或不是 2021 年及以后的年度，"
-                                                          "网页编辑器无法打开：请用文本编辑器改正"))
-        return path, raw, text, fmt, year
+            raise ReportfillError(Problem(f"inputs/{name}", f"文件中的年度（year）缺失或不是 {FILLABLE.first_year} "
+                                                          "年及以后的年度，网页编辑器无法打开：请用文本编辑器改正"))
+        return path, raw, text, data, fmt, year
 
     def editor_page(name: str) -> Response:
-        path, raw, text, fmt, _ = opened(name)
-        state = forms.opened_state(text, fmt)
+        path, raw, text, data, fmt, _ = opened(name)
+        state = forms.opened_state(data, fmt)
         state["previous"] = "auto"
         sections = []
         for section in fmt.sections:
@@ -191,13 +190,14 @@ def create_app(root: Path, *, hosts: tuple[str, ...] = LOOPBACK, any_host: bool 
             "editor.html", token=guard.token, name=name, state=state, state_json=json.dumps(state, ensure_ascii=False),
             version=digest(raw), sections=sections, numbers=numbers(forms.MAX_ITEMS), sources=list(folder.sources()),
             auto=auto, notices=flashes.pop(name, []),
+            title_suffix=fmt.title_suffix, first_heading=fmt.sections[0].heading,
         ))
 
     async def editor(request: Request):
         return await run_in_threadpool(editor_page, request.path_params["name"])
 
     def read_state(name: str, data: dict):
-        path, raw, text, fmt, year = opened(name)
+        path, raw, text, _, fmt, year = opened(name)
         return path, raw, text, forms.read_form(data.get("state"), fmt, year)
 
     def prior_of(name: str, choice: str) -> tuple[str | None, Result | None, str | None]:
@@ -258,7 +258,7 @@ def create_app(root: Path, *, hosts: tuple[str, ...] = LOOPBACK, any_host: bool 
 
         def run():
             from ..office import convert, find_soffice
-            from ..workflows.fill import fill
+            from ..workflows.fill import Occupied, fill
 
             form, text, version = save_form(name, data)
             shown = evaluation_json(name, form, text)
@@ -268,14 +268,22 @@ def create_app(root: Path, *, hosts: tuple[str, ...] = LOOPBACK, any_host: bool 
                 return shown, 422
             source, prior, _ = prior_of(name, form.previous)
             try:
-                filled = fill(folder.input(name), out_dir=folder.outputs,
+                filled = fill(folder.input(name), out_dir=folder.outputs, force=data.get("replace") is True,
                               previous=folder.source(source) if prior is not None else None)
             except ReportRejected as exc:
                 shown.update(ok=False, findings=[finding_json(f) for f in exc.findings],
                              messages=["已保存，但报告没有生成："])
                 return shown, 422
+            except Occupied as exc:
+                shown.update(ok=False, replace={"backup": exc.backup.name}, messages=[
+                    f"已保存，但报告没有生成。outputs/{Path(p.where).name}：{p.message}。"
+                    "要保留它，请先在 outputs 文件夹中把它改名或移走；也可以用新生成的报告替换它，"
+                    f"原文件会保留为 {exc.backup.name}" for p in exc.problems])
+                return shown, 409
             written = [filled.output]
             messages = [f"已保存并生成：outputs/{filled.output.name}"]
+            if filled.backup:
+                messages.append(f"原文件已保留为：outputs/{filled.backup.name}")
             if find_soffice() is not None:
                 try:
                     written += convert([filled.output], "pdf")
@@ -316,14 +324,12 @@ def create_app(root: Path, *, hosts: tuple[str, ...] = LOOPBACK, any_host: bool 
         results, summary = await run_in_threadpool(run)
         shown = []
         for result in results:
-            groups: dict[str, list] = {}
-            for f in result.findings:
-                groups.setdefault(f.table or WHOLE_DOCUMENT, []).append(finding_json(f))
+            groups, conclusion = outcome(result)
             read = result.report
             shown.append({"source": result.source, "status": result.status, "problems": list(result.problems),
                           "agency": read.agency if read else "", "year": read.year if read else None,
-                          "title": read.title if read else "", "groups": groups,
-                          "verdict": verdict(result.findings) if not result.problems else "结论：无法核对，这个文件不能作为年度报告读取。"})
+                          "title": read.title if read else "", "verdict": conclusion,
+                          "groups": {table: [finding_json(f) for f in found] for table, found in groups.items()}})
         status = 200 if uploads else 422
         return HTMLResponse(page("check.html", token=guard.token, results=shown, limit=megabytes(UPLOAD_LIMIT),
                                  empty=not uploads, summary=base64.b64encode(summary).decode("ascii")),

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import threading
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,13 +19,11 @@ from ..agencies import same_agency
 from ..errors import Problem, ReportfillError
 from ..files import write_atomic
 from ..findings import Result
-from ..readers.toml_input import load_input
+from ..readers import REPORT_SUFFIXES
+from ..readers.toml_input import load_input, read_toml
 from ..workflows.batch import listed
 from ..workflows.check import read_previous
 from ..writers.scaffold import default_input_path
-
-REPORT_SUFFIXES = (".docx", ".doc", ".pdf", ".html", ".htm")
-
 
 class NotFound(ReportfillError):
     """A name that is not one of the folder's files (a mistyped or forged link)."""
@@ -47,9 +44,12 @@ class InputInfo:
     name: str
     agency: str
     year: int | None
-    ok: bool
     problems: tuple[str, ...]
     modified: datetime.datetime
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
 
 
 class Folder:
@@ -58,8 +58,8 @@ class Folder:
         self.inputs = self.root / "inputs"
         self.outputs = self.root / "outputs"
         self._lock = threading.Lock()
-        self._status: dict[tuple, InputInfo] = {}
-        self._previous: dict[tuple, Result | ReportfillError] = {}
+        self._status: dict[str, tuple[tuple, InputInfo]] = {}  # by name: (the file's stamp, what it held)
+        self._previous: dict[str, tuple[tuple, Result | ReportfillError]] = {}
 
     # ------------------------------------------------------------ what is there
 
@@ -110,9 +110,9 @@ class Folder:
     def info(self, name: str, path: Path) -> InputInfo:
         def read(stat) -> InputInfo:
             try:
-                data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-                data = {}
+                _, data = read_toml(path.read_bytes(), path)
+            except (OSError, ReportfillError):
+                data = {}  # load_input says why
             agency = data.get("agency") if isinstance(data.get("agency"), str) else ""
             year = data.get("year") if isinstance(data.get("year"), int) else None
             try:
@@ -120,7 +120,7 @@ class Folder:
                 problems: tuple[str, ...] = ()
             except ReportfillError as exc:
                 problems = tuple(p.message for p in exc.problems)
-            return InputInfo(name, agency, year, not problems, problems, datetime.datetime.fromtimestamp(stat.st_mtime))
+            return InputInfo(name, agency, year, problems, datetime.datetime.fromtimestamp(stat.st_mtime))
 
         return _while_unchanged(self._status, name, path, read)
 
@@ -184,9 +184,11 @@ def _named(files: dict[str, Path], name: str, missing: str) -> Path:
 
 
 def _while_unchanged(cache: dict, name: str, path: Path, make):
-    """``make(stat)`` for the file at ``path``, remembered while its time and size stay."""
+    """``make(stat)`` for the file ``name`` at ``path``, remembered while its time and
+    size stay: one entry per name, replaced when the file changes."""
     stat = path.stat()
-    key = (name, stat.st_mtime_ns, stat.st_size)
-    if key not in cache:
-        cache[key] = make(stat)
-    return cache[key]
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    held = cache.get(name)
+    if held is None or held[0] != stamp:
+        held = cache[name] = (stamp, make(stat))
+    return held[1]

@@ -6,6 +6,8 @@ form shows about it -- computed totals and every finding -- from the rule functi
 - The table rules (R1–R5) are :func:`~reportfill.rules.tables.check_values` on the cells'
   numbers, totals :func:`~reportfill.rules.tables.derive`; a cell holding no number gets
   the finding a blank or "/" cell of a DOCX gets (:func:`reportfill.values.unreadable_findings`).
+- What the report says beyond its tables' equations (R8–R12) is
+  :func:`~reportfill.rules.content.check_report`, the function ``fill`` judges an input with.
 - Everything else an input must satisfy (agency, titles, texts) is judged by the TOML
   reader on the very text 保存 writes (:func:`~reportfill.readers.toml_input.parse_input`).
 - Against last year's report: :func:`~reportfill.workflows.check.with_previous` (R6, R7,
@@ -16,7 +18,6 @@ Nothing here knows about HTTP; :mod:`reportfill.web.app` parses requests and cal
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -24,10 +25,13 @@ from ..errors import Problem, ReportfillError
 from ..findings import Finding, Result, has_errors
 from ..format.spec import Format, Table
 from ..readers.toml_input import PROSE_KEYS, parse_input
+from ..readers.toml_labels import given_slots
+from ..readers.toml_numbers import meant
 from ..report import Item, Prose, Report, Values, show
+from ..rules.content import check_report
 from ..rules.duplication import Reuse
 from ..rules.tables import check_values, derive, value_problem
-from ..text import normalize, read_number, similarity
+from ..text import is_blank_mark, normalize, read_number, similarity
 from ..values import unreadable_findings
 from ..workflows.check import with_previous
 from ..writers.input_edit import Edited, EditedItem, EditedProse, edited_text, paragraphs
@@ -36,18 +40,11 @@ from ..writers.scaffold import default_title
 Key = tuple[str, str, str]
 MAX_ITEMS = 50  # numbered sub-sections in one prose section
 MAX_FIELD = 400_000  # characters in one text field (the reader refuses more than half of it)
-_BLANK_MARKS = {"", "/", "／", "-", "—", "——", "－", "无", "空"}
-_UNIT_WORDS = {"count": ("件",), "amount": ("万元",), "delta": ("件",)}
 
 
 def cell_id(key: Key) -> str:
     """A cell's name in the page and in what the browser sends: "applications|received|natural_person"."""
     return "|".join(key)
-
-
-def given_slots(fmt: Format, table: Table, row: str):
-    """The cells of ``row`` the input states (the totals the format derives left out)."""
-    return [p for p in table.row_slots(row) if (table.key, row, p.cell.col) not in fmt.derived]
 
 
 def _refuse(message: str) -> ReportfillError:
@@ -57,10 +54,9 @@ def _refuse(message: str) -> ReportfillError:
 # ---------------------------------------------------------------- opening an input
 
 
-def opened_state(text: str, fmt: Format) -> dict:
-    """What the form shows of an input's ``text``: its values as written, whether or not
-    they are valid (the form's findings say what is wrong with them)."""
-    data = tomllib.loads(text, parse_float=Decimal)
+def opened_state(data: dict, fmt: Format) -> dict:
+    """What the form shows of an input's TOML ``data`` (decimals exact): its values as
+    written, whether or not they are valid (the form's findings say what is wrong with them)."""
 
     def shown(value) -> str:
         if isinstance(value, bool):
@@ -188,7 +184,6 @@ class Evaluation:
     problems: list[str]
     totals: dict[str, str]
     reuse: Reuse | None = None
-    report: Report | None = None
 
     @property
     def ok(self) -> bool:
@@ -219,17 +214,18 @@ def evaluate(form: Form, original: str, name: str, prior: Result | None = None) 
         by_table.setdefault(table_key, []).append(cell)
     findings = [f for t in fmt.tables for f in unreadable_findings(fmt, t, by_table.get(t.key, []))]
     findings += check_values(fmt, derived)
+    report = as_report(form, derived)
+    findings += check_report(report)
     problems = []
     try:
         parse_input(edited_text(original, fmt, replace(form.edited, values=form.valid_values)), name)
     except ReportfillError as exc:
         problems = [str(p).removeprefix(f"{name}，") for p in exc.problems]  # the page names the file once
-    report = as_report(form, derived)
     result = Result(name, findings, report=report)
     if prior is not None:
         with_previous(result, prior)
     totals = {cell_id(k): show(derived[k]) for k in fmt.derived if k in derived}
-    return Evaluation(result.findings, problems, totals, result.reuse, report)
+    return Evaluation(result.findings, problems, totals, result.reuse)
 
 
 def saved_text(form: Form, original: str) -> str:
@@ -258,20 +254,20 @@ class Pasted:
     notes: list[str]
 
 
-def _cell_number(text: str, kind: str) -> tuple[str | None, bool]:
-    """(number as shown, read as 0 from a blank or "/"); None when it is no number."""
-    s = text.strip()
-    if s in _BLANK_MARKS:
+def _cell_number(text: str, kind: str, unit: str) -> tuple[str | None, bool]:
+    """(number as shown, read as 0 from a blank or "/"); None when it is no number. A
+    number is read as a table cell's (in the column's ``unit`` or without it), or with
+    a count's unit after it ("3件"); a negative count as typed, for the rules to judge."""
+    if is_blank_mark(text):
         return "0", True
-    for unit in _UNIT_WORDS.get(kind, ()):
-        if s.endswith(unit):
-            s = s[: -len(unit)].strip()
-    value = read_number(s, kind)
+    value = read_number(text, kind, unit)
+    if value is None and (typed := meant(text, kind)) is not None:
+        value = typed.value
     return (None if value is None else show(value)), False
 
 
-def _is_label(text: str, kind: str) -> bool:
-    return bool(text.strip()) and text.strip() not in _BLANK_MARKS and _cell_number(text, kind)[0] is None
+def _is_label(text: str, kind: str, unit: str) -> bool:
+    return not is_blank_mark(text) and _cell_number(text, kind, unit)[0] is None
 
 
 def read_pasted(fmt: Format, table_key: str, row: str, text: str) -> Pasted:
@@ -303,7 +299,8 @@ def _read_line(fmt: Format, table: Table, row: str, fields: list[str]) -> tuple[
     given = given_slots(fmt, table, row)
     total = [p for p in table.row_slots(row) if p not in given]
     kind = given[0].cell.kind
-    row_name = " ".join(table.row_labels(row)) or table.cell_name(row, given[0].cell.col)[1].rsplit(" · ", 1)[0]
+    unit = table.units.get((row, given[0].cell.col), "")
+    row_name, columns = table.row_name(row)
     while len(fields) > table.width and not fields[-1].strip():
         fields = fields[:-1]
     if len(fields) == table.width:  # the whole row of a sheet laid out as the official table
@@ -312,7 +309,7 @@ def _read_line(fmt: Format, table: Table, row: str, fields: list[str]) -> tuple[
         fields = [fields[p.col] for p in slots]
     else:
         labels = []
-        while fields and _is_label(fields[0], kind):
+        while fields and _is_label(fields[0], kind, unit):
             labels.append(fields.pop(0).strip())
         while labels and fields and not fields[0].strip() and len(fields) > len(given):
             fields.pop(0)  # the cells a merged label spans
@@ -323,13 +320,13 @@ def _read_line(fmt: Format, table: Table, row: str, fields: list[str]) -> tuple[
                       "请只复制这一行的数字（可以带上栏目名称）")
     numbers, zeros = [], []
     for n, text in enumerate(fields):
-        number, zero = _cell_number(text, kind)
+        number, zero = _cell_number(text, kind, unit)
         if number is None:
             raise _refuse(f"“{row_name}”第 {n + 1} 个值“{text.strip()}”不是数字")
         numbers.append(number)
         if zero:
             zeros.append(n + 1)
-    names = [table.cell_name(row, p.cell.col)[1].rsplit(" · ", 1)[-1] for p in given]
+    names = [name for p, name in zip(table.row_slots(row), columns) if p in given]
     said = [f"{name} {number}" for name, number in zip(names, numbers)]
     note = f"已识别“{row_name}”：{'，'.join(said)}"
     if labels and not any(similarity(normalize(label), normalize(mine)) >= 0.8

@@ -9,7 +9,9 @@ from urllib.parse import quote
 
 import jinja2
 
+from ..format.formats import FIELDS, FILLABLE
 from ..format.spec import Format, Label, Table
+from ..readers import REPORT_SUFFIXES
 from ..rules.catalogue import RULES
 from ..writers.render import item_number
 from .form import cell_id
@@ -23,6 +25,9 @@ _ENV = jinja2.Environment(
 )
 _ENV.filters["url"] = lambda name: quote(name, safe="")
 _ENV.globals["rules"] = RULES
+_ENV.globals["fields"] = FIELDS
+_ENV.globals["report_name"] = FILLABLE.title_suffix
+_ENV.globals["report_suffixes"] = ",".join(REPORT_SUFFIXES)
 
 
 def page(template: str, **context) -> str:

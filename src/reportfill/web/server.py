@@ -3,13 +3,17 @@ words, and port 0 gets a free one), then let uvicorn serve until Ctrl-C."""
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import socket
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import Problem, ReportfillError
 from .guard import LOOPBACK
+
+_WSAEADDRINUSE = 10048  # Windows Sockets' "address already in use"
 
 
 def is_loopback(host: str) -> bool:
@@ -24,16 +28,32 @@ def is_loopback(host: str) -> bool:
 def bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    claim_alone(sock)
     try:
         sock.bind((host, port))
     except OSError as exc:
         sock.close()
-        reason = "已被其他程序占用，请用 --port 换一个端口" if exc.errno in (98, 48, 10048) else f"无法使用（{exc.strerror}）"
+        reason = "已被其他程序占用，请用 --port 换一个端口" if in_use(exc) else f"无法使用（{exc.strerror}）"
         raise ReportfillError(Problem(f"{host}:{port}", f"端口{reason}")) from None
     sock.listen(64)
     sock.set_inheritable(True)
     return sock
+
+
+def claim_alone(sock, platform: str = sys.platform) -> None:
+    """Let ``sock`` bind only a port no other socket holds. On Windows SO_REUSEADDR would
+    let a second server bind a port in use (so "in use" would never be said): there the
+    port is claimed exclusively. Elsewhere SO_REUSEADDR only allows rebinding a port
+    whose last connections are still closing, as after a restart."""
+    if platform == "win32":
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
+    else:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+
+
+def in_use(exc: OSError) -> bool:
+    """Whether binding failed because another program holds the port."""
+    return exc.errno == errno.EADDRINUSE or getattr(exc, "winerror", None) == _WSAEADDRINUSE
 
 
 def url_of(sock: socket.socket) -> str:

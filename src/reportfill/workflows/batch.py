@@ -266,7 +266,7 @@ def _staging(out_dir: Path, needed: bool) -> Iterator[Path | None]:
 
 
 def _settle(staged: _Staged, claimed: dict[str, Path], force: bool) -> Result:
-    from .fill import put_in_place
+    from .fill import Occupied, put_in_place
 
     key = _name_key(staged.target)
     first = claimed.get(key)
@@ -278,6 +278,8 @@ def _settle(staged: _Staged, claimed: dict[str, Path], force: bool) -> Result:
         ))
     try:
         backup = put_in_place(staged.staged, staged.target, force=force)
+    except Occupied as exc:  # the result says where replacing it would keep it
+        return Result(str(staged.source), problems=tuple(map(str, exc.problems)), backup=exc.backup)
     except ReportfillError as exc:
         return Result(str(staged.source), problems=tuple(map(str, exc.problems)))
     claimed[key] = staged.source

@@ -14,8 +14,6 @@ and later) can be extracted; a 2019-format report is refused, ``check`` still re
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -27,12 +25,11 @@ from ..outline import outline
 from ..readers import read
 from ..report import Report
 from ..rules.tables import check_values, derive, table_source
+from ..text import is_blank_mark
 from ..writers.scaffold import Notes, default_input_path, input_text, write_input
 from .check import judge
 
 Key = tuple[str, str, str]
-
-_NOTHING = re.compile(r"[/\\\-—–_、无]*")  # what clerks type for "none": "/", "—", "－", "无"
 
 
 @dataclass
@@ -76,11 +73,6 @@ class Extracted:
         every prose section: ``fill`` then takes the input as written and reproduces
         the report."""
         return not self.empty and not any(f.severity == "error" for f in self.findings)
-
-
-def nothing(text: str) -> bool:
-    """Whether a cell's text stands for no number: blank, "/", "—" and their kin."""
-    return bool(_NOTHING.fullmatch("".join(unicodedata.normalize("NFKC", text).split())))
 
 
 def extract(source: Path | str | bytes, *, agency: str | None = None, year: int | None = None,
@@ -164,7 +156,7 @@ def _remark(text: str | None) -> str:
         return "原报告中找不到这个单元格，暂按 0 写入，请核实"
     if not text:
         return "原报告空白，按 0 写入"
-    if nothing(text):
+    if is_blank_mark(text):
         return f"原报告填写“{text}”，按 0 写入"
     return f"原报告填写“{text}”，不是数字，暂按 0 写入，请改正"
 
@@ -172,7 +164,7 @@ def _remark(text: str | None) -> str:
 def _resolved(finding: Finding) -> bool:
     """Whether writing a 0 (or leaving a total to ``fill``) settles the finding: a cell,
     column or table left blank or holding "/" or "—"."""
-    return finding.rule == "R5" and finding.actual is not None and nothing(finding.actual)
+    return finding.rule == "R5" and finding.actual is not None and is_blank_mark(finding.actual)
 
 
 def _left_out(document, fmt) -> dict[str, tuple[str, ...]]:

@@ -27,6 +27,16 @@ _REFUSED = {
 }
 
 
+class Occupied(ReportfillError):
+    """The output is someone's work -- edited since reportfill wrote it, or not written
+    by it -- and was left as it is. Replacing it keeps it as ``backup``; how to ask for
+    that (a flag, a button) is for the caller to say."""
+
+    def __init__(self, target: Path, reason: str, backup: Path):
+        super().__init__(Problem(str(target), reason))
+        self.backup = backup
+
+
 def default_output(report: Report, out_dir: Path) -> Path:
     """``{out_dir}/{title}.docx``."""
     return Path(out_dir) / f"{safe_file_name(report.title)}.docx"
@@ -92,9 +102,8 @@ def put_in_place(staged: Path, target: Path, *, force: bool = False) -> Path | N
 
     An existing ``target`` is replaced when it is exactly what reportfill wrote. One that
     was edited since, or that reportfill did not write, is refused -- the staged file is
-    removed and the error says what happened and offers ``--force`` -- or with ``force``
-    kept as ``name.bak.docx`` (``name.bak-2.docx`` … when that exists), whose path is
-    returned."""
+    removed and :class:`Occupied` says what happened -- or with ``force`` kept as
+    ``name.bak.docx`` (``name.bak-2.docx`` … when that exists), whose path is returned."""
     try:
         backup = _backup_for(target, force)
         if backup is not None:
@@ -115,10 +124,7 @@ def _backup_for(target: Path, force: bool) -> Path | None:
     backup = _free_backup_name(target)
     if force:
         return backup
-    raise ReportfillError(Problem(str(target), (
-        f"{_REFUSED[found]}。要保留它，请换一个输出位置（-o 或 --out-dir）；"
-        f"确定用新生成的报告替换它，请加 --force（原文件会保留为 {backup.name}）"
-    )))
+    raise Occupied(target, _REFUSED[found], backup)
 
 
 def _free_backup_name(target: Path) -> Path:

@@ -49,20 +49,30 @@ class Pairing:
         return [r for r in self.previous if r.status == "bad"]
 
 
-def check_paired(paths: Iterable[str | Path | Result], previous_dir: Path, *, jobs: int | None = None,
-                 progress: Callable[[Result], None] | None = None) -> Pairing:
-    """Check every report named by ``paths``, each against its own agency's report of
-    the year before found in ``previous_dir`` (reports or TOML inputs). ``progress`` is
-    called once per file of either folder. Raises :class:`ReportfillError` when
-    ``previous_dir`` is not a folder."""
-    from .batch import check_many, read_many
+def last_years(previous_dir: Path) -> list[Path | Result]:
+    """The entries of last year's folder that :func:`check_paired` reads (reports and
+    TOML inputs, and what is skipped), for a caller to count them and pass them on.
+    Raises :class:`ReportfillError` when ``previous_dir`` is not a folder."""
+    from .batch import expand_reports
 
     folder = Path(previous_dir)
     if not folder.is_dir():
         raise ReportfillError(Problem(str(folder), "--previous-dir 应是上一年度报告所在的文件夹；"
                                                    "只有一份上年报告时请用 --previous 文件"))
-    previous = read_many([folder], jobs=jobs, progress=progress)
-    return pair(check_many(paths, jobs=jobs, progress=progress), previous)
+    return expand_reports([folder], inputs=True)
+
+
+def check_paired(paths: Iterable[str | Path | Result], previous: Path | list[Path | Result], *,
+                 jobs: int | None = None, progress: Callable[[Result], None] | None = None) -> Pairing:
+    """Check every report named by ``paths``, each against its own agency's report of
+    the year before found in ``previous`` -- last year's folder, or what
+    :func:`last_years` made of it. ``progress`` is called once per entry of either.
+    Raises :class:`ReportfillError` when ``previous`` is not a folder."""
+    from .batch import check_many, read_many
+
+    entries = previous if isinstance(previous, list) else last_years(previous)
+    last = read_many(entries, jobs=jobs, progress=progress)
+    return pair(check_many(paths, jobs=jobs, progress=progress), last)
 
 
 def pair(results: list[Result], previous: list[Result]) -> Pairing:

@@ -224,20 +224,25 @@
 
   // ---------------------------------------------------------------- save and generate
 
-  async function send(what, overwrite) {
+  async function send(what, overwrite, replace) {
     clearTimeout(timer);
     sequence++;
     editor.dataset.settled = "no";
-    const result = await post(api(what), { state: collect(), version: version, overwrite: overwrite });
+    const result = await post(api(what), { state: collect(), version: version, overwrite: overwrite, replace: replace });
     if (result.status === 409 && result.conflict) {
       const again = window.confirm((result.messages || []).join("\n") +
         "\n\n要用本页的内容覆盖文件吗？（选“取消”则不保存；可以先在其他程序中查看那些修改）");
-      if (again) return send(what, true);
+      if (again) return send(what, true, replace);
       show("#messages", ["没有保存：文件已在其他地方修改。"], "error");
       editor.dataset.settled = "yes";
       return;
     }
     if (result.version) { version = result.version; setDirty(false); }
+    if (result.status === 409 && result.replace) {  // the report in outputs/ was edited: replace it only if asked
+      const again = window.confirm((result.messages || []).join("\n") +
+        "\n\n要用新生成的报告替换它吗？（原文件会保留为 " + result.replace.backup + "；选“取消”则不替换）");
+      if (again) return send(what, false, true);
+    }
     if (result.totals) { apply(result); editor.dataset.settled = "yes"; } else { evaluate(); }
     show("#messages", result.messages, result.status === 200 ? "" : "error");
     const downloads = $("#downloads");
@@ -253,8 +258,8 @@
     }
   }
 
-  $("#save").addEventListener("click", () => send("save", false));
-  $("#generate").addEventListener("click", () => send("generate", false));
+  $("#save").addEventListener("click", () => send("save", false, false));
+  $("#generate").addEventListener("click", () => send("generate", false, false));
 
   $$("#findings").forEach((list) => list.addEventListener("click", (event) => {
     const item = event.target.closest("li[data-cell]");
