@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ...document import Document, Paragraph, Table
+from ...document import Cell, Document, Paragraph, Table
 from ..source import Opened
-from .grid import Grid
+from .grid import MAX_COLUMNS, Grid
 from .package import read_document
 from .wordml import (BODY, CELL_DEL, CHARACTERS, DEL, GRID_BEFORE, GRID_SPAN, H_MERGE, HIDDEN, P, TBL, TC, TC_PR,
                      TR, TR_PR, V_MERGE, WRAPPERS)
@@ -40,11 +40,11 @@ def read(opened: Opened, kind: str = "docx") -> Document:
 
 def read_body(body: etree._Element, opened: Opened) -> list[Paragraph | Table]:
     """The blocks of ``w:body`` in reading order."""
-    found, texts, origins = _structure(body, _properties(body), opened)
+    found, insides, texts, origins = _structure(body, _properties(body), opened)
     _text(body, texts)
     for cell, paragraphs in origins:
-        cell.text = "\n".join("".join(pieces) for pieces in paragraphs)
-    return [Paragraph("".join(block), inside) if type(block) is list else block for block, inside in found]
+        cell.text = "\n".join(["".join(pieces) for pieces in paragraphs])
+    return [Paragraph("".join(block), inside) if type(block) is list else block for block, inside in zip(found, insides)]
 
 
 def _properties(body: etree._Element) -> dict:
@@ -63,15 +63,16 @@ def _properties(body: etree._Element) -> dict:
     return found
 
 
-def _structure(body: etree._Element, props: dict, opened: Opened) -> tuple[list, dict, list]:
-    """The blocks, as (a paragraph's text pieces, filled in later, or a Table; the tables
-    it sits in); each paragraph read -> its pieces; and (cell, its paragraphs' pieces)
+def _structure(body: etree._Element, props: dict, opened: Opened) -> tuple[list, list, dict, list]:
+    """The blocks (a paragraph's text pieces, filled in later, or a Table), the tables
+    each sits in, each paragraph read -> its pieces, and (cell, its paragraphs' pieces)
     for each cell that owns its text. A paragraph, table, row or cell is read when it
     stands, through wrappers only, in the body or in a cell, table or row that is read."""
     found: list = []
+    insides: list[tuple[int, ...]] = []
     texts: dict = {}  # paragraph read -> its text pieces
     cells: dict = {}  # cell read -> (the tables it sits in, its paragraphs' pieces)
-    rows: dict = {}  # row read -> (grid, the tables its cells sit in, the row's cells)
+    rows: dict = {}  # row read -> (grid, the tables its cells sit in, the row's cells, its index)
     tables: dict = {}  # table read -> (grid, the tables its cells sit in)
     grids: list[tuple[Table, Grid]] = []
     origins: list[tuple] = []
@@ -85,14 +86,20 @@ def _structure(body: etree._Element, props: dict, opened: Opened) -> tuple[list,
             row = rows.get(container)
             if row is None:
                 continue
-            own = props.get(el, none)
-            if CELL_DEL in own:
+            grid, inside, placed, r = row
+            own = props.get(el)
+            if own is None:  # most cells: one grid column, no merge
+                if len(placed) >= MAX_COLUMNS:
+                    continue
+                cell = Cell("", r, len(placed))
+                placed.append(cell)
+            elif CELL_DEL in own:
                 continue
-            grid, inside, placed = row
-            try:
-                cell = grid.cell(placed, own.get(GRID_SPAN), own.get(V_MERGE), own.get(H_MERGE))
-            except IndexError:  # the row is as wide as a table can be
-                continue
+            else:
+                try:
+                    cell = grid.cell(placed, own.get(GRID_SPAN), own.get(V_MERGE), own.get(H_MERGE))
+                except IndexError:  # the row is as wide as a table can be
+                    continue
             paragraphs: list[list[str]] = []
             cells[el] = (inside, paragraphs)
             if cell is not None:
@@ -106,7 +113,7 @@ def _structure(body: etree._Element, props: dict, opened: Opened) -> tuple[list,
             grid, within = table
             placed = grid.row(own.get(GRID_BEFORE))
             if placed is not None:
-                rows[el] = (grid, within, placed)
+                rows[el] = (grid, within, placed, len(grid.rows) - 1)
             continue
         if container is body:
             inside, paragraphs = (), None
@@ -117,19 +124,20 @@ def _structure(body: etree._Element, props: dict, opened: Opened) -> tuple[list,
             inside, paragraphs = cell
         if len(found) >= MAX_BLOCKS:
             raise opened.refuse(f"文档内容过多（超过 {MAX_BLOCKS} 个段落和表格），不像是年度报告，拒绝核对")
+        insides.append(inside)
         if tag == P:
             pieces = texts[el] = []
             if paragraphs is not None:
                 paragraphs.append(pieces)
-            found.append((pieces, inside))
+            found.append(pieces)
         else:
             table, grid = Table([], inside), Grid()
             tables[el] = (grid, inside + (len(grids),))
             grids.append((table, grid))
-            found.append((table, inside))
+            found.append(table)
     for table, grid in grids:
         table.grid = grid.finish()
-    return found, texts, origins
+    return found, insides, texts, origins
 
 
 def _text(body: etree._Element, texts: dict) -> None:
