@@ -17,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from ..findings import Finding
 from ..format.spec import Format
 from ..report import Values, show
-from .tables import Source, table_source
+from .tables import Source, is_number, table_source
 
 WAN = "万元"
 IMPLAUSIBLE_WAN = 10_000  # 1 亿元: more than a county bureau's fees, what 元 typed as 万元 gives
@@ -30,12 +30,12 @@ def check_amounts(fmt: Format, values: Values, source: Source | None = None) -> 
     source = source or table_source(fmt)
     findings = []
     for table in fmt.tables:
-        for p in table.slots:
-            key = (table.key, p.cell.row, p.cell.col)
+        for key, cell in table.keys:
+            if cell.kind != "amount" or table.units.get((cell.row, cell.col)) != WAN:
+                continue
             value = values.get(key)
-            if p.cell.kind == "amount" and table.units.get((p.cell.row, p.cell.col)) == WAN \
-                    and isinstance(value, (int, Decimal)) and not isinstance(value, bool) and value >= IMPLAUSIBLE_WAN:
-                findings.append(_amount_finding(table, p.cell.row, p.cell.col, value, source))
+            if is_number(value) and value >= IMPLAUSIBLE_WAN:
+                findings.append(_amount_finding(table, cell.row, cell.col, value, source))
     return findings
 
 
