@@ -189,6 +189,18 @@ class Table:
         return {}
 
     @cached_property
+    def units(self) -> dict[tuple[str, str], str]:
+        """The unit each value cell's header states ("本年收费金额（单位：万元）" → 万元), for
+        the cells whose header states one."""
+        found = {}
+        for p in self.slots:
+            for label in self.column_labels(p.cell.row, p.cell.col):
+                unit = UNIT.search(label)
+                if unit:
+                    found[(p.cell.row, p.cell.col)] = unit.group(1)
+        return found
+
+    @cached_property
     def labels(self) -> tuple[str, ...]:
         return tuple(p.cell.text for p in self.placed if isinstance(p.cell, Label))
 
