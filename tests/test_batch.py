@@ -84,14 +84,16 @@ def tampered_template(tmp_path, cell: str) -> Path:
     return template
 
 
-def test_a_rejected_report_exits_1(tmp_path):
+def test_a_template_that_does_not_read_back_fails_every_input_with_exit_2(tmp_path):
     """A template whose cell renders another number than its placeholder's does not read
-    back: the report is rejected (1), not a bad input (2)."""
+    back: each input fails naming the template, and the exit is 2 (a bad file), as for a
+    file that is no template."""
     template = tampered_template(tmp_path, "proactive:regulations:issued")
     paths = write_variants(tmp_path / "in", 2)
     result = run("fill", *paths, "--out-dir", tmp_path / "out", "--template", template)
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output
     assert result.stdout.count("失败  ") == 2
+    assert result.stdout.count(f"{template}：用这个模板生成的文件中，数字与输入不符") == 2
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
 

@@ -263,13 +263,12 @@ APPEAL_RULES = tuple(
 )
 
 CARRY_OVER = tuple(
-    Continuity("R6", "error", "applications", (("from_last_year", c, 1),), (("to_next_year", c),))
+    Continuity("R6", "applications", (("from_last_year", c, 1),), (("to_next_year", c),))
     for c in APPLICATION_COLUMNS
 )
 IN_FORCE = tuple(
     Continuity(
         "R7",
-        "warning",
         "proactive",
         ((row, "in_force", 1), (row, "issued", -1), (row, "repealed", 1)),
         ((row, "in_force"),),

@@ -234,8 +234,7 @@ class Continuity:
 
     ``this_year`` holds (row, column, sign) terms; ``last_year`` holds (row, column)."""
 
-    rule: str
-    severity: Severity
+    rule: str  # its severity is the catalogue's (rules/catalogue.py)
     table: str
     this_year: tuple[tuple[str, str, int], ...]
     last_year: tuple[tuple[str, str], ...]

@@ -17,6 +17,7 @@ from ..format.formats import APPEALS
 from ..report import Values, show
 from ..text import nfkc
 from ..format.spec import Format
+from .catalogue import finding
 
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 _COMPARISON = re.compile(r"较|同比|环比|去年|上一年|上年(?!结转)|比上|增长|下降|减少|增加|持平")
@@ -128,4 +129,4 @@ def _finding(fmt: Format, statement: _Statement, figure: tuple[int, str], accept
         expected += f"（加上{also}为 {show(accepted[1])}）"
     number, words = figure
     message = f"正文中“{words}”与{where}不一致：表中为 {expected}，正文为 {number}，请核实"
-    return Finding("R8", "warning", table.name, row, col, expected, str(number), message)
+    return finding("R8", table.name, row, col, expected, str(number), message)

@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from ..findings import Finding
 from ..format.spec import Format
 from ..report import Values, show
+from .catalogue import finding
 from .tables import Source, is_number, table_source
 
 WAN = "万元"
@@ -49,7 +50,7 @@ def _amount_finding(table, row: str, col: str, value, source: Source) -> Finding
         f"如果这是以元为单位的金额，{typed} 元 = {in_yuan} 万元，应写 {in_yuan}。请核实单位"
     )
     row_name, col_name = table.cell_name(row, col)
-    return Finding("R11", "warning", table.name, row_name, col_name, in_yuan, typed, message, (table.key, row, col))
+    return finding("R11", table.name, row_name, col_name, in_yuan, typed, message, (table.key, row, col))
 
 
 def check_lengths(fmt: Format, sections: dict[str, Sequence[str]]) -> list[Finding]:
@@ -67,7 +68,7 @@ def check_lengths(fmt: Format, sections: dict[str, Sequence[str]]) -> list[Findi
                 f"小节编号不计），格式要求篇幅原则上不超过 {section.max_chars} 字：请精简约 "
                 f"{length - section.max_chars} 字"
             )
-            findings.append(Finding("R12", "warning", "", section.heading, "", str(section.max_chars),
+            findings.append(finding("R12", "", section.heading, "", str(section.max_chars),
                                     str(length), message))
     return findings
 

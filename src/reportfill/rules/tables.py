@@ -15,6 +15,7 @@ from typing import Callable
 from ..findings import Finding
 from ..format.spec import Equation, Format, Table, ValueKind
 from ..report import Values, show
+from .catalogue import finding
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ def check_values(fmt: Format, values: Values, source: Source | None = None) -> l
 def _cell_finding(rule, table, row, col, actual, problem, source: Source) -> Finding:
     row_name, col_name = table.cell_name(row, col)
     where = source.name_cell(table.key, row, col)
-    return Finding(rule, "error", table.name, row_name, col_name, None, actual,
+    return finding(rule, table.name, row_name, col_name, None, actual,
                    f"{where}：{source.stated} {actual}，{problem}", (table.key, row, col))
 
 
@@ -135,7 +136,7 @@ def _equation_finding(fmt: Format, eq: Equation, left, right, values: Values, so
         expected, actual = show(sum(right)), show(left[0])
         parts = f"（{' + '.join(show(n) for n in right)}）" if source.itemized else ""
         message = f"{source.name_cell(table.key, row, col)}：各分项合计为 {expected}{parts}，{source.stated} {actual}"
-        return Finding(eq.rule, "error", table.name, row_name, col_name, expected, actual, message,
+        return finding(eq.rule, table.name, row_name, col_name, expected, actual, message,
                        (table.key, row, col))
 
     def term(r, c, n):
@@ -157,7 +158,7 @@ def _equation_finding(fmt: Format, eq: Equation, left, right, values: Values, so
         f"{table.name} {col_name}：{side(eq.left, left)} = {expected}，"
         f"而 {side(eq.right, right)} = {actual}，两边应相等"
     )
-    return Finding(eq.rule, "error", table.name, row_name, col_name, expected, actual, message,
+    return finding(eq.rule, table.name, row_name, col_name, expected, actual, message,
                    (table.key, *eq.left[0]))
 
 
@@ -204,6 +205,6 @@ def check_continuity(fmt: Format, values: Values, previous: Values) -> list[Find
             for i, ((r, c, sign), n) in enumerate(zip(rule.this_year, now))
         )
         message = f"{table.name} {row_name} · {col_name}：{here} 应等于 {last}"
-        findings.append(Finding(rule.rule, rule.severity, table.name, row_name, col_name,
+        findings.append(finding(rule.rule, table.name, row_name, col_name,
                                 show(sum(before)), show(total_now), message, (table.key, row, col)))
     return findings

@@ -25,6 +25,7 @@ from ..outline import agency_of, outline, report_year
 from ..readers import read
 from ..readers.toml_input import load_input
 from ..report import Report
+from ..rules.catalogue import finding
 from ..rules.duplication import check_reuse, measure
 from ..rules.prose import check_prose
 from ..rules.sizes import check_amounts, check_lengths
@@ -135,11 +136,11 @@ def not_last_years(report: Report, prior: Report) -> list[Finding]:
     findings = []
     agency, other = report.agency, prior.agency
     if agency and other and not same_agency(agency, other):
-        findings.append(Finding("R6", "warning", "", "上年报告", "", agency, other,
+        findings.append(finding("P1", "", "上年报告", "", agency, other,
                                 f"作为上年报告给出的是“{other}”的报告，本报告是“{agency}”的，没有进行跨年核对（R6、R7）"
                                 "和重复率计算：请使用本机关上一年度的报告"))
     if year is not None and before is not None and before != year - 1:
-        findings.append(Finding("R6", "warning", "", "上年报告", "", str(year - 1), str(before),
+        findings.append(finding("P1", "", "上年报告", "", str(year - 1), str(before),
                                 f"作为上年报告给出的是 {before} 年度的报告，本报告是 {year} 年度的，没有进行跨年核对（R6、R7）"
                                 f"和重复率计算：请使用 {year - 1} 年度的报告"))
     return findings

@@ -15,8 +15,8 @@ from ..files import commit, safe_file_name, stage
 from ..findings import Finding, Result, has_errors
 from ..readers.toml_input import read_input
 from ..report import Report, show
-from ..rules.tables import derive
-from ..writers import fingerprint
+from ..rules.tables import cell_title, derive
+from ..writers import fingerprint, templates
 from ..writers.render import render
 from .check import check_document, read_previous, with_previous
 
@@ -42,27 +42,33 @@ def default_output(report: Report, out_dir: Path) -> Path:
     return Path(out_dir) / f"{safe_file_name(report.title)}.docx"
 
 
-def confirm(report: Report, data: bytes) -> list[Finding]:
+def confirm(report: Report, data: bytes, template: Path | None = None) -> list[Finding]:
     """Reopen the rendered bytes as any report is checked, and require every cell to read
-    back exactly the number that was meant. Returns the warnings; raises on an error."""
+    back exactly the number that was meant. Returns the warnings; raises on an error.
+
+    A cell that reads back another number is the template's doing -- text typed beside a
+    placeholder in Word -- not the input's: :class:`ReportfillError` names the template
+    (``template``, the bundled one when None), as its check on loading does."""
     result = check_document(data, name=report.title)
-    findings = list(result.findings)
     read = result.report.values
     expected = derive(report.fmt, report.values)
+    wrong = []
     for table in report.fmt.tables:
         for p in table.slots:
             key = (table.key, p.cell.row, p.cell.col)
             got = read.get(key)
             if got is None or show(got) != show(expected[key]):
-                row, col = table.cell_name(p.cell.row, p.cell.col)
-                findings.append(Finding(
-                    "R5", "error", table.name, row, col, show(expected[key]), None if got is None else show(got),
-                    f"{table.name} {row} · {col}：生成的文件中读回 {'空白' if got is None else show(got)}，"
-                    f"应为 {show(expected[key])}（模板可能被改动过）", key,
-                ))
-    if has_errors(findings):
-        raise ReportRejected(findings)
-    return findings
+                wrong.append(f"{cell_title(table, p.cell.row, p.cell.col)} 读回 {'空白' if got is None else show(got)}，"
+                             f"应为 {show(expected[key])}")
+    if wrong:
+        more = f"等，共 {len(wrong)} 处" if len(wrong) > templates.SHOWN else ""
+        raise ReportfillError(Problem(str(template or templates.default_template(report.fmt)), (
+            f"用这个模板生成的文件中，数字与输入不符：{'；'.join(wrong[:templates.SHOWN])}{more}。"
+            "模板中 {{ }} 占位符旁边的文字可能被改动过；请用 reportfill template -o 我的模板.docx 重新导出模板，"
+            "只修改样式")))
+    if has_errors(result.findings):
+        raise ReportRejected(result.findings)
+    return list(result.findings)
 
 
 def prepare(source: Path, template: Path | None = None) -> tuple[Report, bytes, list[Finding]]:
@@ -72,7 +78,7 @@ def prepare(source: Path, template: Path | None = None) -> tuple[Report, bytes, 
     report, own = read_input(source)
     data = render(report, template)
     named = {(f.rule, f.cell) for f in own}
-    return report, data, own + [f for f in confirm(report, data) if (f.rule, f.cell) not in named]
+    return report, data, own + [f for f in confirm(report, data, template) if (f.rule, f.cell) not in named]
 
 
 def fill(source: Path, *, output: Path | None = None, out_dir: Path = Path("outputs"),
