@@ -9,7 +9,7 @@ from .format.spec import UNIT, Format, Table
 from .locate import Located, TableMatch, unlabelled_rows
 from .report import Values
 from .rules.catalogue import finding
-from .rules.tables import table_source, value_problem
+from .rules.tables import cell_title, table_source, value_problem
 from .text import read_number
 
 
@@ -53,7 +53,7 @@ def _units(table: Table, match: TableMatch) -> list[Finding]:
             row_name, col_name = table.cell_name(row, col)
             findings.append(finding(
                 "R5", table.name, row_name, col_name, official, stated,
-                f"{table.name} {row_name} · {col_name}：表头的单位写成了“{stated}”，规定为“{official}”；"
+                f"{cell_title(table, row, col)}：表头的单位写成了“{stated}”，规定为“{official}”；"
                 f"请把金额换算为{official}并改正表头", (table.key, row, col)))
     return findings
 
@@ -73,16 +73,16 @@ def _missing(table: Table, match: TableMatch) -> list[Finding]:
     for slot in missing:
         by_column.setdefault(slot.col, []).append(slot)
     for col, slots in by_column.items():
-        row_name, col_name = table.cell_name(slots[0].row, col)
         whole = len(slots) == sum(1 for p in table.slots if p.cell.col == col and p.cell.row in match.rows)
         if whole and len(slots) > 1:
+            col_name = table.cell_name(slots[0].row, col)[1]
             findings.append(finding("R9", table.name, "", col_name, col_name, None,
                                     f"{table.name} 缺少“{col_name}”这一列"))
             continue
         for slot in slots:
             row_name, col_name = table.cell_name(slot.row, slot.col)
             findings.append(finding("R9", table.name, row_name, col_name, None, None,
-                                    f"{table.name} {row_name} · {col_name}：找不到这个单元格（表头或栏目名称与规定格式不符）",
+                                    f"{cell_title(table, slot.row, slot.col)}：找不到这个单元格（表头或栏目名称与规定格式不符）",
                                     (table.key, slot.row, slot.col)))
     return findings
 

@@ -18,6 +18,7 @@ from ..report import Values, show
 from ..text import nfkc
 from ..format.spec import Format
 from .catalogue import finding
+from .tables import cell_title
 
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 _COMPARISON = re.compile(r"较|同比|环比|去年|上一年|上年(?!结转)|比上|增长|下降|减少|增加|持平")
@@ -119,7 +120,7 @@ def _finding(fmt: Format, statement: _Statement, figure: tuple[int, str], accept
     names = [table.cell_name(*cell) for cell in statement.cells]
     if len(names) == 1 and names[0][0]:
         row, col = names[0]
-        where = f"{table.name} {row} · {col}"
+        where = cell_title(table, *statement.cells[0])
     else:
         row, col = "", " + ".join(name for _, name in names)
         where = f"{table.name} {col}"

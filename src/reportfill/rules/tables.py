@@ -204,7 +204,7 @@ def check_continuity(fmt: Format, values: Values, previous: Values) -> list[Find
             f"{' + ' if sign > 0 and i else ''}{' − ' if sign < 0 else ''}{' '.join(table.cell_name(r, c))} {show(n)}"
             for i, ((r, c, sign), n) in enumerate(zip(rule.this_year, now))
         )
-        message = f"{table.name} {row_name} · {col_name}：{here} 应等于 {last}"
+        message = f"{cell_title(table, row, col)}：{here} 应等于 {last}"
         findings.append(finding(rule.rule, table.name, row_name, col_name,
                                 show(sum(before)), show(total_now), message, (table.key, row, col)))
     return findings

@@ -25,7 +25,7 @@ from ..format.formats import FORMATS, format_for_year
 from ..format.spec import Format, Table
 from ..readers.toml_input import PROSE_KEYS
 from ..report import Item, Prose, Report, Value, show
-from ..rules.tables import derive
+from ..rules.tables import cell_title, derive
 
 Key = tuple[str, str, str]
 
@@ -241,8 +241,7 @@ def _numbers(fmt: Format, table: Table, values: Mapping[Key, Value], notes: Note
         remarks += [f"写明的总计 {show(values[k])} 与各项之和 {show(computed[k])} 不符" for k in keys if k in disagree]
         target[leaf].comment("；".join([label if shared else f"{label}：{'、'.join(cols)}", *remarks]))
     for k in sorted(disagree - written, key=lambda k: table.row_keys.index(k[1])):
-        row_name, col_name = table.cell_name(k[1], k[2])
-        out.add(tomlkit.comment(f"{table.name} {row_name} · {col_name}：写明的是 {show(values[k])}，"
+        out.add(tomlkit.comment(f"{cell_title(table, k[1], k[2])}：写明的是 {show(values[k])}，"
                                 f"各项之和为 {show(computed[k])}，由工具按各项之和计算"))
     return out
 

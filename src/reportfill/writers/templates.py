@@ -15,6 +15,7 @@ from pathlib import Path
 from ..errors import Problem, ReportfillError
 from ..files import write_atomic
 from ..format.spec import Format
+from ..rules.tables import cell_title
 from .template_builder import SOURCE_TEMPLATES, placeholder, template_name
 
 # What a template is told to fill: the title, the preface, each prose section, the cells.
@@ -60,7 +61,7 @@ def check(source: str, fmt: Format, where: str) -> None:
                if name not in names]
     missing += [f"“{s.heading}”的正文" for i, s in enumerate(fmt.sections)
                 if i not in tables and s.key not in names]
-    missing += [f"{t.name} {' · '.join(filter(None, t.cell_name(p.cell.row, p.cell.col)))} 的数字"
+    missing += [f"{cell_title(t, p.cell.row, p.cell.col)} 的数字"
                 for t in fmt.tables for p in t.slots
                 if placeholder(t.key, p.cell.row, p.cell.col) not in cells]
     if missing:
