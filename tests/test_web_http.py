@@ -22,7 +22,7 @@ import pytest
 
 from docx_fixtures import build_report, reconciling_values
 from reportfill.errors import ReportfillError
-from reportfill.format.formats import FIELDS, FILLABLE, FORMAT_2021
+from reportfill.format.formats import FIELDS, FORMAT_2021, fillable_problem
 from reportfill.readers import REPORT_SUFFIXES
 from prose_samples import LONG_OVERVIEW_ITEMS, LONG_OVERVIEW_TEXT
 from reportfill.readers.toml_input import load_input
@@ -276,7 +276,8 @@ def test_an_input_the_editor_cannot_open_is_explained_in_chinese(client, folder)
     (folder / "inputs" / "gbk.toml").write_bytes(seed.encode("gbk"))
     assert "不是 UTF-8 编码" in chinese_refusal(client.get("/edit/gbk.toml"), 422)
     (folder / "inputs" / "old.toml").write_text(seed.replace("year = 2021", "year = 2019"), encoding="utf-8")
-    assert f"不是 {FILLABLE.first_year} 年及以后的年度" in chinese_refusal(client.get("/edit/old.toml"), 422)
+    refused = chinese_refusal(client.get("/edit/old.toml"), 422)
+    assert f"inputs/old.toml：{fillable_problem(2019)}。网页编辑器无法打开这个文件" in refused
     listing = client.get("/").text  # the start page lists them, each with its problems
     assert all(name in listing for name in ("broken.toml", "gbk.toml", "old.toml"))
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..format.formats import FIELDS
+from ..format.formats import FIELDS, FILLABLE
 from ..format.spec import Format, Table
 from ..text import normalize
 
-PROSE_KEYS = ("overview", "problems", "other")
+# The input's prose sections: the sections of the format it is written in that hold no table.
+PROSE_KEYS = tuple(s.key for s in FILLABLE.sections if s.key not in FILLABLE.table)
 Key = tuple  # ("problems", "items", 0, "text")
 
 

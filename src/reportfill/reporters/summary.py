@@ -17,12 +17,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..findings import Result
-from ..format.formats import FORMATS
+from ..format.formats import FILLABLE, FORMATS
 from ..format.spec import Format
 from ..report import Values
 from .sheets import Column, Sheet, write_sheets, xlsx_bytes
 
-_CURRENT = next(f for f in FORMATS if f.generated)
 _FORMAT_NAMES = {f.id: f"{f.id} 年版（{f.basis}）" for f in FORMATS}
 _VERDICTS = {"ok": "通过", "rejected": "不通过", "bad": "无法读取", "skipped": "跳过"}
 _SEVERITY = {"error": "错误", "warning": "提醒"}
@@ -61,7 +60,7 @@ def figure(values: Values, table_key: str, cells) -> int | Decimal | None:
 REPORT_COLUMNS = (
     Column("文件"), Column("机关"), Column("年度", "number"), Column("格式"), Column("来源"),
     Column("结论"), Column("错误数", "number"), Column("提醒数", "number"),
-    *(Column(figure_header(_CURRENT, t, cells), "number") for t, cells in KEY_FIGURES),
+    *(Column(figure_header(FILLABLE, t, cells), "number") for t, cells in KEY_FIGURES),
     Column("发布日期", "date"), Column("上年报告"), Column("与上年重复率", "percent"), Column("说明", max_width=80),
 )
 FINDING_COLUMNS = (

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ..findings import Finding
-from ..format.formats import format_or_none
+from ..format.formats import FIELDS, format_or_none
 from ..format.spec import Format
 from .catalogue import finding
 
@@ -33,7 +33,7 @@ def check_structure(fmt: Format, title: str, year: int | None, headings: list[st
                                 f"六个部分的顺序不对：应为 {'、'.join(h[:2].rstrip('、') for h in expected)}，文中为 {'、'.join(h[:2].rstrip('、') for h in present)}"))
     found = YEAR_IN_TITLE.search(title or "")
     if year is not None and found and int(found.group(1)) != year:
-        findings.append(finding("R9", "", "标题", "", str(year), found.group(1),
+        findings.append(finding("R9", "", FIELDS["title"], "", str(year), found.group(1),
                                 f"标题中的年度为 {found.group(1)} 年，报告年度为 {year} 年", severity="warning"))
     return findings
 

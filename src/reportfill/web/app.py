@@ -28,7 +28,7 @@ from starlette.staticfiles import StaticFiles
 
 from ..errors import Problem, ReportfillError, ReportRejected
 from ..findings import Finding, Result
-from ..format.formats import FILLABLE, format_or_none
+from ..format.formats import FIELDS, fillable_problem, format_for_year
 from ..readers.source import megabytes
 from ..readers.toml_input import read_toml
 from ..reporters.summary import summary_xlsx
@@ -130,10 +130,10 @@ def create_app(root: Path, *, hosts: tuple[str, ...] = LOOPBACK, any_host: bool 
 
         def create() -> str:
             if not values["year"].isdigit():
-                raise ReportfillError(Problem("年度", "请填写报告年度，例如 2024"))
+                raise ReportfillError(Problem(FIELDS["year"], "请填写报告年度，例如 2024"))
             agency, year = values["agency"], int(values["year"])
             if not agency:
-                raise ReportfillError(Problem("机关名称", "不能为空"))
+                raise ReportfillError(Problem(FIELDS["agency"], "不能为空"))
             target = folder.new_input_path(agency, year)
             warnings = []
             if upload is not None:
@@ -167,11 +167,13 @@ def create_app(root: Path, *, hosts: tuple[str, ...] = LOOPBACK, any_host: bool 
             cannot = Problem("", "网页编辑器无法打开这个文件：请先用文本编辑器按上面的说明改正")
             raise ReportfillError([*exc.problems, cannot]) from None
         year = data.get("year")
-        fmt = format_or_none(year) if isinstance(year, int) and not isinstance(year, bool) else None
-        if fmt is None or not fmt.generated:
-            raise ReportfillError(Problem(f"inputs/{name}", f"文件中的年度（year）缺失或不是 {FILLABLE.first_year} "
-                                                          "年及以后的年度，网页编辑器无法打开：请用文本编辑器改正"))
-        return path, raw, text, data, fmt, year
+        if not isinstance(year, int) or isinstance(year, bool):
+            problem = "文件中没有写年度（year = 2024 这样的整数）"
+        else:
+            problem = fillable_problem(year, today)
+        if problem:
+            raise ReportfillError(Problem(f"inputs/{name}", f"{problem}。网页编辑器无法打开这个文件：请用文本编辑器改正"))
+        return path, raw, text, data, format_for_year(year), year
 
     def editor_page(name: str) -> Response:
         path, raw, text, data, fmt, _ = opened(name)

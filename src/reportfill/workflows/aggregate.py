@@ -340,7 +340,7 @@ def _header(fmt: Format, year: int, parts: list[Part]) -> tuple[str, ...]:
     return (
         f"由 reportfill aggregate 汇总 {len(parts)} 个单位的 {year} 年度报告：表格是各单位逐格相加之和，"
         "收费金额按小数精确相加。",
-        f"一、总体情况开头是根据汇总数字起草的文字，请核对、补充；标有{TO_WRITE}的地方请撰写；",
+        f"{fmt.sections[0].heading}开头是根据汇总数字起草的文字，请核对、补充；标有{TO_WRITE}的地方请撰写；",
         f"{fmt.sections[-1].heading}列出了各单位关于{fmt.fee_statement[0]}的说明，请核对。",
         "写好后运行：reportfill fill 本文件.toml",
         "汇总的报告：",

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..errors import Problem, ReportfillError
 from ..findings import Finding
-from ..format.formats import FORMATS, format_or_none
+from ..format.formats import FILLABLE, format_or_none
 from ..locate import locate
 from ..outline import outline
 from ..readers import read
@@ -113,8 +113,7 @@ def write_extracted(source: Path | str, target: Path | None = None, *, force: bo
 
 
 def _refuse_unless_fillable(where: str, report: Report, agency: str, year: int | None) -> None:
-    fmt = report.fmt
-    contract = next(f for f in FORMATS if f.generated)
+    fmt, contract = report.fmt, FILLABLE
     if not fmt.generated:
         raise ReportfillError(Problem(where, (
             f"这份报告的表格是{fmt.basis}试行格式（用于 {fmt.first_year}–{fmt.last_year} 年度的报告）。"

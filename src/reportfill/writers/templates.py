@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..errors import Problem, ReportfillError
 from ..files import write_atomic
+from ..format.formats import FIELDS
 from ..format.spec import Format
 from ..rules.tables import cell_title
 from .template_builder import SOURCE_TEMPLATES, placeholder, template_name
@@ -57,7 +58,7 @@ def check(source: str, fmt: Format, where: str) -> None:
             "请用 reportfill template -o 我的模板.docx 导出模板，在 Word 中只修改样式，再用 --template 指定它"
         )))
     tables = {t.section: t for t in fmt.tables}
-    missing = [label for name, label in (("title", "标题 {{ title }}"), ("preface", "导语"))
+    missing = [label for name, label in (("title", f"{FIELDS['title']} {{{{ title }}}}"), ("preface", FIELDS["preface"]))
                if name not in names]
     missing += [f"“{s.heading}”的正文" for i, s in enumerate(fmt.sections)
                 if i not in tables and s.key not in names]
