@@ -8,8 +8,6 @@ import click
 
 from .common import library_errors
 
-_SEVERITY = {"error": "错误", "warning": "提醒"}
-
 
 @click.command("extract")
 @click.argument("report", type=click.Path(dir_okay=False, path_type=Path))
@@ -27,6 +25,7 @@ def command(report, output, agency, year, force):
     \b
     退出码：0 已提取；1 已提取，但原报告有错误或某部分没有文字（列在标准错误中，请在输入中改正后再 fill）；
     2 无法提取（文件无法读取，或是 2019 年试行格式的报告），不写任何文件。"""
+    from ..rules.catalogue import SEVERITY_NAMES
     from ..workflows.extract import write_extracted
 
     with library_errors():
@@ -44,5 +43,5 @@ def command(report, output, agency, year, force):
     for heading in extracted.empty:
         click.echo(f"“{heading}”下没有文字：输入中这一部分必须有文字，请补写后再运行 reportfill fill", err=True)
     for finding in extracted.findings:
-        click.echo(f"【{_SEVERITY[finding.severity]}】{finding.rule} {finding.message}", err=True)
+        click.echo(f"【{SEVERITY_NAMES[finding.severity]}】{finding.rule} {finding.message}", err=True)
     raise SystemExit(0 if extracted.ok else 1)

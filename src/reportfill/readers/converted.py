@@ -22,10 +22,10 @@ from pathlib import Path
 
 from ..document import Document
 from ..errors import Problem, ReportfillError
-from .source import Opened, open_source
+from .source import KIND_NAMES, Opened, open_source
 
-KINDS = {"doc": "旧版 Word 文档（.doc）", "wps": "WPS 文档（.wps）", "rtf": "RTF 文档", "odt": "OpenDocument 文档（.odt）"}
 _SUFFIX = {"doc": ".doc", "wps": ".doc", "rtf": ".rtf", "odt": ".odt"}  # what LibreOffice is told the file is
+KINDS = tuple(_SUFFIX)  # the kinds of source read through LibreOffice
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ODF_TEXT = b"mimetypeapplication/vnd.oasis.opendocument.text"
@@ -155,7 +155,7 @@ def _convert(sources: list[Path], out_dir: Path, names: dict[Path, str],
             target = out_dir / f"{source.stem}.docx"
             if str(source) in failed or not target.is_file():
                 why = failed.get(str(source)) or "; ".join(p.message for p in exc.problems)
-                outcomes[source] = ReportfillError(Problem(names[source], f"LibreOffice 无法转换这个{KINDS[kind_of[source]]}（{why}），"
+                outcomes[source] = ReportfillError(Problem(names[source], f"LibreOffice 无法转换这个{KIND_NAMES[kind_of[source]]}（{why}），"
                                                                           "文件可能已损坏：请在 Word 或 WPS 中打开后“另存为” .docx 再核对"))
             else:
                 outcomes[source] = target
@@ -163,5 +163,5 @@ def _convert(sources: list[Path], out_dir: Path, names: dict[Path, str],
 
 
 def _missing_office(where: str, kind: str, exc: ReportfillError) -> ReportfillError:
-    return ReportfillError(Problem(where, f"这是{KINDS[kind]}，要用 LibreOffice 转换后才能核对：{exc.problems[0].message}"
+    return ReportfillError(Problem(where, f"这是{KIND_NAMES[kind]}，要用 LibreOffice 转换后才能核对：{exc.problems[0].message}"
                                           "（也可以在 Word 或 WPS 中“另存为” .docx 后再核对）"))

@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ..findings import Finding
 from ..format.spec import Format
-from ..report import Values, show
+from ..report import Values, plain, show
 from .catalogue import finding
 from .tables import Source, is_number, table_source
 
@@ -42,9 +42,9 @@ def check_amounts(fmt: Format, values: Values, source: Source | None = None) -> 
 
 def _amount_finding(table, row: str, col: str, value, source: Source) -> Finding:
     typed = show(value)
-    in_yuan = _plain(Decimal(value).scaleb(-4))  # 元 → 万元, and equally 万元 → 亿元
+    in_yuan = show(plain(Decimal(value).scaleb(-4)))  # 元 → 万元, and equally 万元 → 亿元
     rounded = Decimal(in_yuan).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    yi = f"= {in_yuan}" if rounded == Decimal(in_yuan) else f"约 {_plain(rounded)}"
+    yi = f"= {in_yuan}" if rounded == Decimal(in_yuan) else f"约 {show(plain(rounded))}"
     message = (
         f"{source.name_cell(table.key, row, col)}：{source.stated} {typed}，按万元是 {typed} 万元（{yi} 亿元）；"
         f"如果这是以元为单位的金额，{typed} 元 = {in_yuan} 万元，应写 {in_yuan}。请核实单位"
@@ -89,9 +89,4 @@ def count_chars(text: str) -> int:
             count += 1
             in_run = True
     return count
-
-
-def _plain(value: Decimal) -> str:
-    """A decimal without trailing zeros or an exponent: 28.1632, 10, 0.5."""
-    return format(value.normalize(), "f")
 

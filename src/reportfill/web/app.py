@@ -33,7 +33,7 @@ from ..readers.source import megabytes
 from ..readers.toml_input import read_toml
 from ..reporters.summary import summary_xlsx
 from ..reporters.text import outcome, reuse_lines, verdict
-from ..rules.catalogue import RULES
+from ..rules.catalogue import RULES, SEVERITY_NAMES
 from ..rules.duplication import percent
 from ..workflows.batch import check_one
 from ..workflows.next_year import start_from
@@ -44,7 +44,6 @@ from .guard import LOOPBACK, UPLOAD_LIMIT, Guard, Refused
 from .pages import layout, numbers, page
 
 STATIC = Path(__file__).parent / "static"
-_SEVERITY = {"error": "错误", "warning": "提醒"}
 _HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                                "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
@@ -94,7 +93,7 @@ def _problems(exc: ReportfillError) -> list[str]:
 
 
 def finding_json(f: Finding) -> dict:
-    return {"rule": f.rule, "severity": f.severity, "level": _SEVERITY[f.severity], "title": RULES[f.rule].title,
+    return {"rule": f.rule, "severity": f.severity, "level": SEVERITY_NAMES[f.severity], "title": RULES[f.rule].title,
             "table": f.table, "message": f.message, "cell": forms.cell_id(f.cell) if f.cell else None}
 
 
