@@ -275,3 +275,21 @@ def test_batch_check_results_equal_sequential_ones(reports):
     files = [p for p in expand_reports([reports]) if isinstance(p, Path)]
     assert check_many(files, jobs=2) == check_files(files)
     assert check_many(files, jobs=1) == check_files(files)
+
+
+def test_every_run_says_alike_why_a_file_could_not_be_used(tmp_path):
+    """fill, check and the reading of last year's folder or an aggregate's parts give a
+    failed file the same reasons: the file's own problem without its name (the result
+    names the file), any other place -- a line of the input -- in full."""
+    from reportfill.workflows.batch import check_many, read_many
+
+    broken, missing, unclosed = tmp_path / "b.docx", tmp_path / "missing.toml", tmp_path / "s.toml"
+    broken.write_bytes(b"PK not a zip")
+    unclosed.write_text('agency = "温县教育局\nyear = 2021\n', encoding="utf-8")
+    filled = fill_many([missing, unclosed], out_dir=tmp_path / "out", jobs=1)
+    assert filled[0].problems == ("文件不存在，请检查路径和文件名",)
+    [reason] = filled[1].problems
+    assert reason.startswith(f"{unclosed}，第1行，机关名称（agency）：")
+    [checked], [read] = check_many([broken], jobs=1), read_many([broken], jobs=1)
+    assert checked.problems == read.problems and not checked.problems[0].startswith(str(broken))
+    assert read_many([unclosed], jobs=1)[0].problems == filled[1].problems
