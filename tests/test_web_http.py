@@ -539,3 +539,19 @@ def test_the_folder_remembers_one_answer_per_file(folder):
         assert info.agency == agency and info.ok and not info.problems
         assert files.previous("last.toml").report.agency == agency
     assert len(files._status) == 1 and len(files._previous) == 1
+
+
+def test_the_editor_shows_a_text_in_the_paragraphs_fill_reads(tmp_path):
+    """A line separator (U+2028) pasted from another program sits inside a paragraph for
+    the input reader; the editor shows and judges the same paragraphs, not one more."""
+    from reportfill.readers.toml_input import read_toml
+    from reportfill.text import paragraphs
+    from reportfill.web.form import opened_state
+
+    text = SEED.read_text(encoding="utf-8").replace("有效开展。\n", "有效开展。\u2028第二行仍是这一段。\n", 1)
+    source = tmp_path / "x.toml"
+    source.write_text(text, encoding="utf-8")
+    read = load_input(source).prose["overview"].paragraphs
+    assert any("\u2028" in p for p in read)
+    shown = opened_state(read_toml(text.encode("utf-8"), "x.toml")[1], FORMAT_2021)["prose"]["overview"]["text"]
+    assert tuple(shown.split("\n")) == read == paragraphs(shown)

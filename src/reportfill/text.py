@@ -69,6 +69,16 @@ def similarity(a: str, b: str) -> float:
     return SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
+def paragraphs(text: str) -> tuple[str, ...]:
+    """A text's paragraphs: each non-empty line (INPUT.md), a line ending at a line feed,
+    a carriage return or both -- not at U+2028, U+0085 and the other breaks
+    ``str.splitlines`` knows, which a pasted text carries inside a paragraph. Chinese
+    prose is not hard-wrapped. The input reader, the web form and the input editor all
+    split a text so, so that a text is the same paragraphs to each."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return tuple(line.strip() for line in lines if line.strip())
+
+
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _INTEGER = re.compile(r"[+-]?\d{1,30}")
 _DECIMAL = re.compile(r"[+-]?(?:\d{1,30}\.\d{0,30}|\.\d{1,30})")

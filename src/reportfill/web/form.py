@@ -31,10 +31,10 @@ from ..report import Item, Prose, Report, Values, show
 from ..rules.content import check_report
 from ..rules.duplication import Reuse
 from ..rules.tables import cell_title, check_values, derive, value_problem
-from ..text import is_blank_mark, normalize, read_number, similarity
+from ..text import is_blank_mark, normalize, paragraphs, read_number, similarity
 from ..values import unreadable_findings
 from ..workflows.check import with_previous
-from ..writers.input_edit import Edited, EditedItem, EditedProse, edited_text, paragraphs
+from ..writers.input_edit import Edited, EditedItem, EditedProse, edited_text
 from ..writers.scaffold import default_title
 
 Key = tuple[str, str, str]

@@ -233,8 +233,7 @@ def _numbers(fmt: Format, table: Table, values: Mapping[Key, Value], notes: Note
             slots = list(every)  # the stated total too: fill then says it does not add up
         keys = [(table.key, row, p.cell.col) for p in slots]
         written.update(keys)
-        numbers = [show(values.get(k, 0)) for k in keys]
-        target.add(leaf, tomlkit.value(numbers[0]) if len(numbers) == 1 else tomlkit.array(f"[{', '.join(numbers)}]"))
+        target.add(leaf, row_value([values.get(k, 0) for k in keys]))
         label, cols = layouts[row]
         remarks = [notes.rows[(table.key, row)]] if (table.key, row) in notes.rows else []
         remarks += _cell_remarks(table, keys, notes.cells)
@@ -244,6 +243,13 @@ def _numbers(fmt: Format, table: Table, values: Mapping[Key, Value], notes: Note
         out.add(tomlkit.comment(f"{cell_title(table, k[1], k[2])}：写明的是 {show(values[k])}，"
                                 f"各项之和为 {show(computed[k])}，由工具按各项之和计算"))
     return out
+
+
+def row_value(numbers: list[Value]) -> tomlkit.items.Item:
+    """A row as the contract writes it: a single number bare, several in brackets; each
+    as :func:`~reportfill.report.show` writes it (a decimal exactly as stated)."""
+    shown = [show(n) for n in numbers]
+    return tomlkit.value(shown[0]) if len(shown) == 1 else tomlkit.array(f"[{', '.join(shown)}]")
 
 
 def _cell_remarks(table: Table, keys: list[Key], cells: Mapping[Key, str]) -> list[str]:
