@@ -293,3 +293,17 @@ def test_every_run_says_alike_why_a_file_could_not_be_used(tmp_path):
     [checked], [read] = check_many([broken], jobs=1), read_many([broken], jobs=1)
     assert checked.problems == read.problems and not checked.problems[0].startswith(str(broken))
     assert read_many([unclosed], jobs=1)[0].problems == filled[1].problems
+
+
+def test_a_kept_input_is_no_input_of_a_folder(tmp_path):
+    """new/extract/aggregate --force keep the input they replace as name.bak.toml: a
+    folder's fill, last year's folder and an aggregate's parts leave it out, or a report
+    would be filled twice under one title, or an agency summed twice."""
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    (folder / "a.toml").write_text(variant(1), encoding="utf-8")
+    (folder / "a.bak.toml").write_text(variant(1), encoding="utf-8")
+    assert expand([folder], ".toml") == [folder / "a.toml"]
+    entries = expand_reports([folder], inputs=True)
+    assert entries[0] == Result(str(folder / "a.bak.toml"), skipped="reportfill 用 --force 替换文件时保留的旧文件（备份），不核对")
+    assert entries[1:] == [folder / "a.toml"]

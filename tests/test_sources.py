@@ -413,7 +413,7 @@ def test_check_dir_reads_every_kind_and_lists_what_it_skips(sources, converted, 
     assert by_name["下级单位"].endswith("跳过：这是子文件夹，不核对其中的文件（需要时请单独指定这个文件夹）")
     assert by_name["说明.txt"].endswith("跳过：文本文件（.txt），不是报告的文件格式")
     assert by_name["~$a.docx"].endswith("跳过：Word 或 WPS 打开文档时生成的临时锁定文件，不是报告")
-    assert by_name["a.bak.docx"].endswith("跳过：reportfill fill --force 保留的旧文件（备份），不核对")
+    assert by_name["a.bak.docx"].endswith("跳过：reportfill 用 --force 替换文件时保留的旧文件（备份），不核对")
     assert blocks[-1] == "共 10 项：核对 6 个文件，通过 3 个，不通过 3 个，无法读取 0 个；跳过 4 项"
 
 

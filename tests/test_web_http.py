@@ -401,6 +401,13 @@ def test_new_inputs_from_zero_and_from_an_uploaded_report(client, folder):
     reply = client.post_form("/new", {"csrf": token, "agency": "另一个局", "year": "2022",
                                       "source": f"inputs/{NAME}"})
     assert "只能以本机关上一年度的报告为基础" in chinese_refusal(reply, 422)
+    older = [("upload", "前年报告.toml", SEED.read_bytes())]
+    reply = client.post_form("/new", {"csrf": token, "agency": "温县教育局", "year": "2023"}, older)
+    refused = chinese_refusal(reply, 422)
+    assert "也可以以 2021 年度的报告为基础：请勾选“上一年度没有报告，允许用更早年度的报告”" in refused
+    assert "--gap-year" not in refused and "--force" not in refused
+    reply = client.post_form("/new", {"csrf": token, "agency": "温县教育局", "year": "2023", "gap_year": "1"}, older)
+    assert reply.status == 303, reply.text
     reply = client.post_form("/new", {"csrf": token, "agency": "新机关", "year": "2023"})
     assert reply.status == 303
     assert load_input.__name__  # the zero scaffold is a complete input once written

@@ -36,7 +36,7 @@ from ..reporters.text import outcome, reuse_lines, verdict
 from ..rules.catalogue import RULES, SEVERITY_NAMES
 from ..rules.duplication import percent
 from ..workflows.batch import check_one
-from ..workflows.next_year import start_from
+from ..workflows.next_year import GapYear, start_from
 from ..writers.scaffold import fillable_format, scaffold, write_input
 from . import form as forms
 from .folder import Conflict, Folder, NotFound, digest
@@ -151,6 +151,9 @@ def create_app(root: Path, *, hosts: tuple[str, ...] = LOOPBACK, any_host: bool 
 
         try:
             name = await run_in_threadpool(create)
+        except GapYear as exc:
+            told = [f"{p}：请勾选“上一年度没有报告，允许用更早年度的报告”" for p in exc.problems]
+            return await run_in_threadpool(start_page, request, told, values, 422)
         except ReportfillError as exc:
             return await run_in_threadpool(start_page, request, _problems(exc), values, 422)
         return RedirectResponse(f"/edit/{quote(name, safe='')}", status_code=303)

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Problem, ReportfillError, ReportRejected
+from ..files import is_backup
 from ..findings import Finding, Result
 
 
@@ -56,12 +57,13 @@ def listed(name: str) -> bool:
 
 def expand(paths: Iterable[str | Path | Result], suffix: str) -> list[Path | Result]:
     """The files named by ``paths``: a folder stands for the files in it ending in
-    ``suffix`` (not its sub-folders), in name order; a file is taken as given, whatever
-    its name. A file named twice is taken once. A folder without such files becomes a
+    ``suffix`` (not its sub-folders) but those ``--force`` kept as ``name.bak.ext``, in
+    name order; a file is taken as given, whatever its name. A file named twice is taken once. A folder without such files becomes a
     ``bad`` result in its place. Expanding what this returned gives the same list, so a
     caller can expand first (to count the files) and pass the result on."""
     def take(member: Path) -> bool:
-        return member.name.lower().endswith(suffix) and listed(member.name) and member.is_file()
+        return (member.name.lower().endswith(suffix) and listed(member.name) and not is_backup(member)
+                and member.is_file())
 
     return _expand(paths, take, f"文件夹中没有 {suffix} 文件")
 
@@ -72,7 +74,8 @@ def expand_reports(paths: Iterable[str | Path | Result], *, inputs: bool = False
     .toml), and each other entry of the folder -- a text file, a Word lock file, a
     sub-folder -- becomes a ``skipped`` result saying why, in its place in name order."""
     def take(member: Path) -> bool | str:
-        if inputs and member.suffix.lower() == ".toml" and listed(member.name) and member.is_file():
+        if inputs and member.suffix.lower() == ".toml" and listed(member.name) and not is_backup(member) \
+                and member.is_file():
             return True
         return _not_a_report(member) or True
 
@@ -101,10 +104,9 @@ def _not_a_report(member: Path) -> str:
     if member.is_dir():
         return "这是子文件夹，不核对其中的文件（需要时请单独指定这个文件夹）"
     from ..readers import REPORT_SUFFIXES
-    from .fill import is_backup
 
     if is_backup(member):
-        return "reportfill fill --force 保留的旧文件（备份），不核对"
+        return "reportfill 用 --force 替换文件时保留的旧文件（备份），不核对"
     suffix = member.suffix.lower()
 
     if suffix in REPORT_SUFFIXES:

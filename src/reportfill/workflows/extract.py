@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import Problem, ReportfillError
+from ..files import Written
 from ..findings import Finding
 from ..format.formats import FILLABLE, format_or_none
 from ..locate import locate
@@ -103,9 +104,9 @@ def extract(source: Path | str | bytes, *, agency: str | None = None, year: int 
 
 
 def write_extracted(source: Path | str, target: Path | None = None, *, force: bool = False,
-                    agency: str | None = None, year: int | None = None) -> tuple[Extracted, Path]:
+                    agency: str | None = None, year: int | None = None) -> tuple[Extracted, Written]:
     """:func:`extract` written to ``target`` (default ``inputs/{agency}-{year}.toml``);
-    an existing file is only replaced with ``force``."""
+    an existing file is only replaced with ``force``, and kept as ``name.bak.toml``."""
     extracted = extract(source, agency=agency, year=year)
     report = extracted.report
     path = target or default_input_path(report.agency, report.year)

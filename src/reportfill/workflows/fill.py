@@ -3,15 +3,11 @@ every number, and only then write the file -- never over a file someone has work
 
 from __future__ import annotations
 
-import itertools
-import os
-import re
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
 from ..errors import Problem, ReportfillError, ReportRejected
-from ..files import commit, safe_file_name, stage
+from ..files import backup_name, replace_keeping, safe_file_name, stage
 from ..findings import Finding, Result, has_errors
 from ..readers.toml_input import read_input
 from ..report import Report, show
@@ -99,7 +95,7 @@ def fill(source: Path, *, output: Path | None = None, out_dir: Path = Path("outp
         if result.errors:
             raise ReportRejected(result.errors)
     result.output = Path(output) if output else default_output(report, out_dir)
-    result.backup = put_in_place(stage(result.output, data), result.output, force=force)
+    result.backup = put_in_place(stage(result.output, data, suffix=".docx"), result.output, force=force)
     return result
 
 
@@ -112,47 +108,22 @@ def put_in_place(staged: Path, target: Path, *, force: bool = False) -> Path | N
     ``name.bak.docx`` (``name.bak-2.docx`` … when that exists), whose path is returned."""
     try:
         backup = _backup_for(target, force)
-        if backup is not None:
-            _keep(target, backup)
     except BaseException:
         staged.unlink(missing_ok=True)
         raise
-    commit(staged, target)
+    replace_keeping(staged, target, backup)
     return backup
 
 
 def _backup_for(target: Path, force: bool) -> Path | None:
+    """Where ``target`` is kept when it is replaced: nowhere when it is exactly what
+    reportfill wrote; refused, as someone's work, without ``force``."""
     if not target.is_file():
         return None
     found = fingerprint.state(target)
     if found is fingerprint.State.UNCHANGED:
         return None
-    backup = _free_backup_name(target)
+    backup = backup_name(target)
     if force:
         return backup
     raise Occupied(target, _REFUSED[found], backup)
-
-
-def _free_backup_name(target: Path) -> Path:
-    for n in itertools.count(1):
-        backup = target.with_name(f"{target.stem}.bak{'' if n == 1 else f'-{n}'}{target.suffix}")
-        if not backup.exists():
-            return backup
-
-
-_BACKUP = re.compile(r"\.bak(?:-\d+)?\.docx$", re.IGNORECASE)
-
-
-def is_backup(path: Path) -> bool:
-    """Whether ``path`` is named as ``fill --force`` names the file it kept."""
-    return bool(_BACKUP.search(path.name))
-
-
-def _keep(target: Path, backup: Path) -> None:
-    try:
-        try:
-            os.link(target, backup)
-        except OSError:  # a file system without hard links (FAT, some network shares)
-            shutil.copy2(target, backup)
-    except OSError as exc:
-        raise ReportfillError(Problem(str(backup), f"无法保留原文件（{exc.strerror}），没有覆盖 {target.name}")) from None

@@ -20,7 +20,7 @@ from pathlib import Path
 import tomlkit
 
 from ..errors import Problem, ReportfillError
-from ..files import safe_file_name, write_atomic
+from ..files import Written, safe_file_name, write_keeping
 from ..format.formats import FIELDS, fillable_problem, format_for_year
 from ..format.spec import Format, Section, Table
 from ..readers.toml_labels import PROSE_KEYS
@@ -128,14 +128,11 @@ def _guide(section: Section) -> str:
     return _PROSE_GUIDE[section.key] + length
 
 
-def write_input(text: str, target: Path, *, force: bool = False) -> Path:
+def write_input(text: str, target: Path, *, force: bool = False) -> Written:
     """Write an input's text to ``target``; an existing file, which may hold a clerk's
-    work, is only replaced with ``force``."""
-    target = Path(target)
-    if target.exists() and not force:
-        raise ReportfillError(Problem(str(target), "文件已存在；要覆盖请加 --force，或用 -o 换一个文件名"))
-    write_atomic(target, text.encode("utf-8"))
-    return target
+    work, is only replaced with ``force``, and then kept as ``name.bak.toml``."""
+    return write_keeping(Path(target), text.encode("utf-8"), force=force, suffix=".toml", exists=(
+        "文件已存在；要覆盖请加 --force（原文件会保留为 .bak.toml），或用 -o 换一个文件名"))
 
 
 def default_input_path(agency: str, year: int) -> Path:
@@ -143,7 +140,7 @@ def default_input_path(agency: str, year: int) -> Path:
     return Path("inputs") / f"{safe_file_name(agency)}-{year}.toml"
 
 
-def write_scaffold(agency: str, year: int, target: Path | None = None, *, force: bool = False) -> Path:
+def write_scaffold(agency: str, year: int, target: Path | None = None, *, force: bool = False) -> Written:
     """Write :func:`scaffold` to ``target`` (default ``inputs/{agency}-{year}.toml``)."""
     return write_input(scaffold(agency, year), target or default_input_path(agency, year), force=force)
 

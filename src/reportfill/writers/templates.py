@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import Problem, ReportfillError
-from ..files import write_atomic
+from ..files import Written, write_keeping
 from ..format.formats import FIELDS
 from ..format.spec import Format
 from ..rules.tables import cell_title
@@ -34,16 +34,15 @@ def default_template(fmt: Format) -> Path:
     return SOURCE_TEMPLATES / template_name(fmt)
 
 
-def write_copy(fmt: Format, target: Path, *, force: bool = False) -> Path:
+def write_copy(fmt: Format, target: Path, *, force: bool = False) -> Written:
     """Write a copy of the bundled template of ``fmt`` to ``target``, for restyling in
-    Word; an existing file is replaced only with ``force``."""
+    Word; an existing file -- perhaps a copy restyled already -- is replaced only with
+    ``force``, and then kept as ``name.bak.docx``."""
     target = Path(target)
     if target.suffix.lower() != ".docx":
         raise ReportfillError(Problem(str(target), "模板必须是 .docx 文件，例如 -o 我的模板.docx"))
-    if target.exists() and not force:
-        raise ReportfillError(Problem(str(target), "文件已存在，没有覆盖；请换一个文件名，或加 --force 覆盖"))
-    write_atomic(target, default_template(fmt).read_bytes())
-    return target
+    return write_keeping(target, default_template(fmt).read_bytes(), force=force, exists=(
+        "文件已存在，没有覆盖；请换一个文件名，或加 --force 覆盖（原文件会保留为 .bak.docx）"))
 
 
 def check(source: str, fmt: Format, where: str) -> None:
