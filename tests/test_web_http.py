@@ -22,6 +22,7 @@ import pytest
 
 from docx_fixtures import build_report, reconciling_values
 from reportfill.errors import ReportfillError
+from reportfill.office import find_soffice, substitution_note
 from reportfill.format.formats import FIELDS, FORMAT_2021, fillable_problem
 from reportfill.readers import REPORT_SUFFIXES
 from prose_samples import LONG_OVERVIEW_ITEMS, LONG_OVERVIEW_TEXT
@@ -366,6 +367,10 @@ def test_generating_over_a_report_edited_in_word_asks_and_keeps_the_old_one(clie
     first = client.post_json(generate, {"state": state, "version": version}, client.token())
     assert first.status == 200, first.text
     [output] = (folder / "outputs").glob("*.docx")
+    if find_soffice() is not None:  # the PDF too, with the line fill --pdf gives about stand-in fonts
+        assert [d["name"] for d in first.json()["downloads"]] == [output.name, output.with_suffix(".pdf").name]
+        note = substitution_note([output])
+        assert note is None or note in first.json()["messages"]
     add_a_paragraph(output)
     edited = output.read_bytes()
 

@@ -12,8 +12,6 @@ password-protected package, each told apart and refused with its own reason.
 from __future__ import annotations
 
 import io
-import os
-import shutil
 import struct
 import tempfile
 from collections.abc import Iterator
@@ -22,6 +20,8 @@ from pathlib import Path
 
 from ..document import Document
 from ..errors import Problem, ReportfillError
+from ..files import link_or_copy
+from . import docx
 from .source import KIND_NAMES, Opened, open_source
 
 _SUFFIX = {"doc": ".doc", "wps": ".doc", "rtf": ".rtf", "odt": ".odt"}  # what LibreOffice is told the file is
@@ -79,15 +79,13 @@ def _ole_word(opened: Opened) -> None:
 def read(opened: Opened, kind: str, converted: Path | None = None) -> Document:
     """Read a file of ``kind`` through the DOCX LibreOffice makes of it; ``converted`` is
     that DOCX when :func:`convert_all` made it already."""
-    from . import docx
-
     if converted is None:
         with _converted_one(opened, kind) as converted:
-            return _read_docx(opened, converted, kind, docx)
-    return _read_docx(opened, converted, kind, docx)
+            return _read_docx(opened, converted, kind)
+    return _read_docx(opened, converted, kind)
 
 
-def _read_docx(opened: Opened, converted: Path, kind: str, docx) -> Document:
+def _read_docx(opened: Opened, converted: Path, kind: str) -> Document:
     with open_source(converted, opened.where) as inner:
         return docx.read(inner, kind)
 
@@ -127,10 +125,7 @@ def convert_all(paths: list[Path]) -> Iterator[dict[Path, Path | ReportfillError
         links: dict[Path, Path] = {}
         for i, (path, found) in enumerate(wanted.items()):
             link = Path(tmp) / f"{i:04d}{_SUFFIX[found]}"
-            try:
-                os.link(path.resolve(), link)
-            except OSError:
-                shutil.copyfile(path, link)
+            link_or_copy(path, link)
             links[link] = path
             staged[link] = str(path)
         results = _convert(list(links), Path(tmp) / "out", staged, kind_of={link: wanted[p] for link, p in links.items()})

@@ -261,8 +261,8 @@ def create_app(root: Path, *, hosts: tuple[str, ...] = LOOPBACK, any_host: bool 
         name = request.path_params["name"]
 
         def run():
-            from ..office import convert, find_soffice
-            from ..workflows.fill import Occupied, fill
+            from ..office import find_soffice
+            from ..workflows.fill import Occupied, export_pdfs, fill
 
             form, text, version = save_form(name, data)
             shown = evaluation_json(name, form, text)
@@ -289,10 +289,10 @@ def create_app(root: Path, *, hosts: tuple[str, ...] = LOOPBACK, any_host: bool 
             if filled.backup:
                 messages.append(f"原文件已保留为：outputs/{filled.backup.name}")
             if find_soffice() is not None:
-                try:
-                    written += convert([filled.output], "pdf")
-                except ReportfillError as exc:
-                    messages += ["PDF 没有导出：", *_problems(exc)]
+                exported = export_pdfs([filled.output])
+                written += exported.written
+                messages += ["PDF 没有导出：", *map(str, exported.problems)] if exported.problems else []
+                messages += [exported.note] if exported.note else []
             shown["downloads"] = [{"name": p.name, "url": f"/outputs/{quote(p.name, safe='')}"} for p in written]
             shown["messages"] = messages + [f"提示（{w.rule}）：{w.message}" for w in filled.warnings]
             return shown, 200

@@ -3,7 +3,7 @@ every number, and only then write the file -- never over a file someone has work
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import Problem, ReportfillError, ReportRejected
@@ -97,6 +97,31 @@ def fill(source: Path, *, output: Path | None = None, out_dir: Path = Path("outp
     result.output = Path(output) if output else default_output(report, out_dir)
     result.backup = put_in_place(stage(result.output, data, suffix=".docx"), result.output, force=force)
     return result
+
+
+@dataclass
+class Exported:
+    """What :func:`export_pdfs` did: the PDFs written, the problems that stopped it (the
+    DOCX files stay written), and a line saying which official fonts the PDFs show with
+    a stand-in, when any."""
+
+    written: list[Path]
+    problems: list[Problem]
+    note: str | None
+
+
+def export_pdfs(paths: list[Path]) -> Exported:
+    """PDFs of the written reports, beside them, all in one LibreOffice run (``fill
+    --pdf``, the web form's 生成报告)."""
+    from ..office import convert, substitution_note
+
+    if not paths:
+        return Exported([], [], None)
+    try:
+        written = convert(paths, "pdf")
+    except ReportfillError as exc:
+        return Exported([], list(exc.problems), None)
+    return Exported(written, [], substitution_note(paths))
 
 
 def put_in_place(staged: Path, target: Path, *, force: bool = False) -> Path | None:
