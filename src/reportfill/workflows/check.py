@@ -21,7 +21,7 @@ from ..findings import Finding, Result
 from ..format.formats import FORMATS, format_or_none
 from ..format.spec import Format
 from ..locate import locate
-from ..outline import agency_of, outline, report_year
+from ..outline import Outline, agency_of, outline, report_year
 from ..readers import read
 from ..readers.toml_input import load_input
 from ..report import Report
@@ -96,6 +96,12 @@ def add_findings(result: Result, findings: list[Finding]) -> Result:
 
 def judge(document: Document, where: str) -> Result:
     """Locate the tables of a read document, read its numbers and text, apply the rules."""
+    return judged(document, where)[0]
+
+
+def judged(document: Document, where: str) -> tuple[Result, Outline]:
+    """:func:`judge`, with the outline of the document's text outside its tables:
+    ``extract`` lists what that outline holds and the input has no place for."""
     outside = [p.text for p in document.paragraphs if not p.inside]
     located = locate(document, prefer=format_or_none(report_year(FORMATS[0], outside)))
     if located is None:
@@ -127,7 +133,7 @@ def judge(document: Document, where: str) -> Result:
         values=values,
     )
     return Result(where, _in_table_order(fmt, findings), report=report, kind=document.kind,
-                  published=document.published)
+                  published=document.published), parts_of
 
 
 def not_last_years(report: Report, prior: Report) -> list[Finding]:
