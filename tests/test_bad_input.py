@@ -380,19 +380,27 @@ def test_an_unwritable_output_folder_is_refused(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("interruption", [KeyboardInterrupt, OSError(28, "No space left on device")])
 def test_an_interrupted_write_leaves_the_old_file_and_no_partial_one(interruption, tmp_path, monkeypatch):
-    from reportfill import files as docx_write
+    """The old file is one reportfill wrote, so the fill would replace it: the write of
+    its replacement fails half-way, and the old file is still there, whole."""
+    from reportfill import files
 
     out = tmp_path / "r.docx"
-    out.write_bytes(b"previous report")
+    assert CliRunner().invoke(main, ["fill", str(SEED), "-o", str(out)]).exit_code == 0
+    previous = out.read_bytes()
+    changed = tmp_path / "changed.toml"
+    changed.write_text(edit("licenses            = 9", "licenses            = 8"), encoding="utf-8")
 
     def fail(fd):
         raise interruption
 
-    monkeypatch.setattr(docx_write.os, "fsync", fail)
-    result = CliRunner().invoke(main, ["fill", str(SEED), "-o", str(out)])
+    monkeypatch.setattr(files.os, "fsync", fail)
+    result = CliRunner().invoke(main, ["fill", str(changed), "-o", str(out)])
     assert result.exit_code != 0
-    assert out.read_bytes() == b"previous report"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.docx"]
+    assert out.read_bytes() == previous
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["changed.toml", "r.docx"]
+    monkeypatch.undo()
+    assert CliRunner().invoke(main, ["fill", str(changed), "-o", str(out)]).exit_code == 0  # would have replaced it
+    assert out.read_bytes() != previous
 
 
 def test_a_failed_fill_never_touches_an_existing_output(write_input, tmp_path):
