@@ -14,6 +14,8 @@ from reportfill.agencies import agency_key, same_agency
     ("ＸＸ市第一中学", "XX市第一中学"),
     ("中共温县县委〔机要局〕", "中共温县县委(机要局)"),
     ("温县人民政府", "温县政府"),
+    ("温县·教育局", "温县教育局"),
+    ("中共温县县委【机要局】", "中共温县县委（机要局）"),
 ])
 def test_the_same_agency_written_differently(a, b):
     assert same_agency(a, b) and agency_key(a) == agency_key(b)

@@ -191,6 +191,17 @@ for _heading in ("一、总体情况", "二、主动公开政府信息情况", "
         [f"第99行，六、其他需要报告的事项的正文（other.text）：这里写了部分标题“{_heading}”"])
 
 
+@pytest.mark.parametrize("slip, message", [
+    ("year = 2021 2022", "第4行第13列：一行只能写一个“键 = 值”，值的后面只能写以 # 开头的注释"),
+    ("year = 2021\n[[[x", "第5行第3列：TOML 语法错误（Invalid initial character for a key part (at line 5, column 3)）"),
+])
+def test_tomllibs_english_is_given_only_where_no_chinese_explanation_fits(slip, message, write_input):
+    source = write_input(edit("year = 2021", slip))
+    with pytest.raises(ReportfillError) as refused:
+        load_input(source)
+    assert [str(p) for p in refused.value.problems] == [f"{source}，{message}"]
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_bad_input_is_refused_clearly_and_nothing_is_written(case, write_input, tmp_path):
     text, expected = CASES[case]
@@ -334,10 +345,18 @@ def test_a_missing_output_folder_is_created(tmp_path):
     assert out.is_file()
 
 
-def test_an_output_that_is_a_folder_is_refused(tmp_path):
+def test_an_output_that_is_a_folder_is_refused_asking_for_the_file_it_should_be(tmp_path):
     result = CliRunner().invoke(main, ["fill", str(SEED), "-o", str(tmp_path)])
     assert result.exit_code == 2
-    assert "文件夹" in result.stderr
+    assert f"{tmp_path}：输出路径是一个文件夹；请给出 .docx 文件名" in result.stderr
+    from reportfill.reporters.summary import write_summary
+    from reportfill.writers.scaffold import scaffold, write_input
+
+    with pytest.raises(ReportfillError, match="请给出 .toml 文件名"):
+        write_input(scaffold("某局", 2023), tmp_path)
+    (tmp_path / "汇总.csv").mkdir()
+    with pytest.raises(ReportfillError, match="请给出 .csv 文件名"):
+        write_summary([], tmp_path / "汇总.csv")
 
 
 def test_an_unwritable_output_folder_is_refused(tmp_path, monkeypatch):
@@ -361,19 +380,27 @@ def test_an_unwritable_output_folder_is_refused(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("interruption", [KeyboardInterrupt, OSError(28, "No space left on device")])
 def test_an_interrupted_write_leaves_the_old_file_and_no_partial_one(interruption, tmp_path, monkeypatch):
-    from reportfill import files as docx_write
+    """The old file is one reportfill wrote, so the fill would replace it: the write of
+    its replacement fails half-way, and the old file is still there, whole."""
+    from reportfill import files
 
     out = tmp_path / "r.docx"
-    out.write_bytes(b"previous report")
+    assert CliRunner().invoke(main, ["fill", str(SEED), "-o", str(out)]).exit_code == 0
+    previous = out.read_bytes()
+    changed = tmp_path / "changed.toml"
+    changed.write_text(edit("licenses            = 9", "licenses            = 8"), encoding="utf-8")
 
     def fail(fd):
         raise interruption
 
-    monkeypatch.setattr(docx_write.os, "fsync", fail)
-    result = CliRunner().invoke(main, ["fill", str(SEED), "-o", str(out)])
+    monkeypatch.setattr(files.os, "fsync", fail)
+    result = CliRunner().invoke(main, ["fill", str(changed), "-o", str(out)])
     assert result.exit_code != 0
-    assert out.read_bytes() == b"previous report"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.docx"]
+    assert out.read_bytes() == previous
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["changed.toml", "r.docx"]
+    monkeypatch.undo()
+    assert CliRunner().invoke(main, ["fill", str(changed), "-o", str(out)]).exit_code == 0  # would have replaced it
+    assert out.read_bytes() != previous
 
 
 def test_a_failed_fill_never_touches_an_existing_output(write_input, tmp_path):

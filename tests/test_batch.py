@@ -84,14 +84,16 @@ def tampered_template(tmp_path, cell: str) -> Path:
     return template
 
 
-def test_a_rejected_report_exits_1(tmp_path):
+def test_a_template_that_does_not_read_back_fails_every_input_with_exit_2(tmp_path):
     """A template whose cell renders another number than its placeholder's does not read
-    back: the report is rejected (1), not a bad input (2)."""
+    back: each input fails naming the template, and the exit is 2 (a bad file), as for a
+    file that is no template."""
     template = tampered_template(tmp_path, "proactive:regulations:issued")
     paths = write_variants(tmp_path / "in", 2)
     result = run("fill", *paths, "--out-dir", tmp_path / "out", "--template", template)
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output
     assert result.stdout.count("失败  ") == 2
+    assert result.stdout.count(f"{template}：用这个模板生成的文件中，数字与输入不符") == 2
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
 
@@ -273,3 +275,35 @@ def test_batch_check_results_equal_sequential_ones(reports):
     files = [p for p in expand_reports([reports]) if isinstance(p, Path)]
     assert check_many(files, jobs=2) == check_files(files)
     assert check_many(files, jobs=1) == check_files(files)
+
+
+def test_every_run_says_alike_why_a_file_could_not_be_used(tmp_path):
+    """fill, check and the reading of last year's folder or an aggregate's parts give a
+    failed file the same reasons: the file's own problem without its name (the result
+    names the file), any other place -- a line of the input -- in full."""
+    from reportfill.workflows.batch import check_many, read_many
+
+    broken, missing, unclosed = tmp_path / "b.docx", tmp_path / "missing.toml", tmp_path / "s.toml"
+    broken.write_bytes(b"PK not a zip")
+    unclosed.write_text('agency = "温县教育局\nyear = 2021\n', encoding="utf-8")
+    filled = fill_many([missing, unclosed], out_dir=tmp_path / "out", jobs=1)
+    assert filled[0].problems == ("文件不存在，请检查路径和文件名",)
+    [reason] = filled[1].problems
+    assert reason.startswith(f"{unclosed}，第1行，机关名称（agency）：")
+    [checked], [read] = check_many([broken], jobs=1), read_many([broken], jobs=1)
+    assert checked.problems == read.problems and not checked.problems[0].startswith(str(broken))
+    assert read_many([unclosed], jobs=1)[0].problems == filled[1].problems
+
+
+def test_a_kept_input_is_no_input_of_a_folder(tmp_path):
+    """new/extract/aggregate --force keep the input they replace as name.bak.toml: a
+    folder's fill, last year's folder and an aggregate's parts leave it out, or a report
+    would be filled twice under one title, or an agency summed twice."""
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    (folder / "a.toml").write_text(variant(1), encoding="utf-8")
+    (folder / "a.bak.toml").write_text(variant(1), encoding="utf-8")
+    assert expand([folder], ".toml") == [folder / "a.toml"]
+    entries = expand_reports([folder], inputs=True)
+    assert entries[0] == Result(str(folder / "a.bak.toml"), skipped="reportfill 用 --force 替换文件时保留的旧文件（备份），不核对")
+    assert entries[1:] == [folder / "a.toml"]

@@ -235,3 +235,23 @@ def test_exit_code_2_wins_over_1(tmp_path, report):
     runner = CliRunner()
     assert runner.invoke(main, ["check", str(wrong)]).exit_code == 1
     assert runner.invoke(main, ["check", str(wrong), str(tmp_path / "none.docx")]).exit_code == 2
+
+
+def test_the_font_table_of_a_file_given_to_preview_or_fill_pdf_is_read_under_the_same_limits(report, tmp_path):
+    """preview and fill --pdf read the fonts a DOCX declares: a font table that inflates
+    past the cap, or declares entities, is refused like any part -- the file declares no
+    fonts -- while a real one is read."""
+    from reportfill.readers.docx.fonts import declared_fonts
+
+    fonts = (b'<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+             b'<w:font w:name="\xe4\xbb\xbf\xe5\xae\x8b_GB2312"/>')
+    good, bomb, entities = tmp_path / "good.docx", tmp_path / "bomb.docx", tmp_path / "entities.docx"
+    good.write_bytes(replace_part(report, "word/fontTable.xml", fonts + b"</w:fonts>"))
+    bomb.write_bytes(replace_part(report, "word/fontTable.xml",
+                                  fonts + b" " * (docx_package.MAX_PART_BYTES + 1) + b"</w:fonts>"))
+    entities.write_bytes(replace_part(report, "word/fontTable.xml", b'<!DOCTYPE w:fonts [<!ENTITY x "y">]>' + fonts
+                                      + b"</w:fonts>"))
+    assert bomb.stat().st_size < 2**20
+    assert declared_fonts([good]) == ["仿宋_GB2312"]
+    assert declared_fonts([bomb, entities]) == []
+    assert declared_fonts([bomb, good]) == ["仿宋_GB2312"]

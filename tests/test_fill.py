@@ -207,16 +207,19 @@ def test_a_non_editable_install_fills_from_any_directory(tmp_path):
     assert (elsewhere / "r.docx").is_file()
 
 
-def test_a_fill_whose_output_does_not_read_back_is_rejected_and_not_written(tmp_path):
+def test_a_fill_whose_output_does_not_read_back_is_refused_and_not_written(tmp_path):
     """The fill reopens what it rendered: a restyled template with a digit typed beside a
-    placeholder renders a number that is not the input's, so nothing is written and the
-    exit is 1."""
+    placeholder renders a number that is not the input's. That is the template's fault,
+    not the input's: nothing is written, the message names the template and the cell,
+    and the exit is 2, as for a file that is no template."""
     from test_batch import tampered_template
 
     template = tampered_template(tmp_path, "applications:received:natural_person")
     out = tmp_path / "r.docx"
     out.write_bytes(b"previous report")
     result = CliRunner().invoke(main, ["fill", str(SEED), "-o", str(out), "--template", str(template)])
-    assert result.exit_code == 1, result.output
-    assert "表三 一、本年新收政府信息公开申请数量 · 自然人" in result.stderr
+    assert result.exit_code == 2, result.output
+    assert f"{template}：用这个模板生成的文件中，数字与输入不符：表三 一、本年新收政府信息公开申请数量 · 自然人 读回" \
+        in result.stderr
+    assert "R5" not in result.stderr and "重新导出模板" in result.stderr
     assert out.read_bytes() == b"previous report"

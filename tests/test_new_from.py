@@ -134,20 +134,40 @@ def test_another_agencys_report_is_refused(tmp_path):
     done, out = new_from(tmp_path, LAST_TOML, agency="河阳县教育局")
     assert done.exit_code == 2 and not out.exists()
     assert f"这是“{AGENCY}”的报告，新建的是“河阳县教育局”的输入" in done.stderr
-    forced, _ = new_from(tmp_path, LAST_TOML, "河阳县教育局", 2023, "--force")
-    assert forced.exit_code == 2  # --force is for a gap year, never for another agency
+    gap, _ = new_from(tmp_path, LAST_TOML, "河阳县教育局", 2023, "--gap-year")
+    assert gap.exit_code == 2  # --gap-year is for a gap year, never for another agency
 
 
 def test_another_years_report_is_refused_unless_a_gap_year(tmp_path):
     done, out = new_from(tmp_path, LAST_TOML, AGENCY, 2024)
     assert done.exit_code == 2 and not out.exists()
-    assert "这是 2022 年度的报告，新建的是 2024 年度的输入：应以 2023 年度的报告为基础" in done.stderr
-    assert "--force" in done.stderr
-    gap, out = new_from(tmp_path, LAST_TOML, AGENCY, 2024, "--force")
+    assert ("这是 2022 年度的报告，新建的是 2024 年度的输入：应以 2023 年度的报告为基础；"
+            "如果 2023 年度确实没有报告，也可以以 2022 年度的报告为基础：请加 --gap-year") in done.stderr
+    forced, out = new_from(tmp_path, LAST_TOML, AGENCY, 2024, "--force")
+    assert forced.exit_code == 2 and not out.exists()  # --force overwrites; it accepts no gap year
+    gap, out = new_from(tmp_path, LAST_TOML, AGENCY, 2024, "--gap-year")
     assert gap.exit_code == 0 and tomllib.loads(out.read_text(encoding="utf-8"))["year"] == 2024
     for year in (2022, 2021):
-        same, _ = new_from(tmp_path, LAST_TOML, AGENCY, year, "--force")
+        same, _ = new_from(tmp_path, LAST_TOML, AGENCY, year, "--gap-year")
         assert same.exit_code == 2, year
+
+
+def test_a_gap_year_never_overwrites_and_force_keeps_the_old_input(tmp_path):
+    """The two flags mean one thing each: --gap-year accepts an older report, --force
+    replaces an existing input -- keeping it as name.bak.toml, as fill --force keeps a DOCX."""
+    out = tmp_path / "new-2024.toml"
+    out.write_text("# 已经写了一半的输入\n", encoding="utf-8")
+    gap, _ = new_from(tmp_path, LAST_TOML, AGENCY, 2024, "--gap-year")
+    assert gap.exit_code == 2 and "文件已存在" in gap.stderr
+    assert out.read_text(encoding="utf-8") == "# 已经写了一半的输入\n"
+    both, _ = new_from(tmp_path, LAST_TOML, AGENCY, 2024, "--gap-year", "--force")
+    backup = tmp_path / "new-2024.bak.toml"
+    assert both.exit_code == 0 and f"原文件已保留为：{backup}" in both.stdout
+    assert backup.read_text(encoding="utf-8") == "# 已经写了一半的输入\n"
+    assert tomllib.loads(out.read_text(encoding="utf-8"))["year"] == 2024
+    again, _ = new_from(tmp_path, LAST_TOML, AGENCY, 2024, "--gap-year", "--force")
+    assert again.exit_code == 0 and (tmp_path / "new-2024.bak-2.toml").exists()
+    assert CliRunner().invoke(main, ["new", AGENCY, "2024", "--gap-year"]).exit_code == 2  # only with --from
 
 
 def test_a_report_that_does_not_name_its_agency_is_taken_with_a_warning(tmp_path):

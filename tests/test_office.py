@@ -689,3 +689,40 @@ def test_soffice_gets_a_private_profile_and_the_font_configuration(monkeypatch, 
     fc = [a for a in args if a.startswith("FONTCONFIG_FILE=")][0].split("=", 1)[1]
     if office._system_fonts_conf() is not None:  # a system that uses fontconfig
         assert Path(fc).name == "fonts.conf" and "reportfill" in Path(fc).read_text(encoding="utf-8")
+
+
+@posix_only
+def test_on_windows_a_hanging_libreoffice_is_ended_with_its_whole_tree(monkeypatch, tmp_path):
+    """soffice.exe only launches soffice.bin: ending it alone leaves the conversion
+    running. taskkill cannot run here, so a stand-in on PATH records how it is called and
+    ends the tree as taskkill /T would; the process tree is real."""
+    log = tmp_path / "taskkill.log"
+    stand_in = tmp_path / "bin" / "taskkill"
+    stand_in.parent.mkdir()
+    stand_in.write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > "{log}"\nkill -9 "-$4"\n', encoding="utf-8")
+    stand_in.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{stand_in.parent}{os.pathsep}{os.environ['PATH']}")
+    started = tmp_path / "child"
+    launcher = subprocess.Popen(["sh", "-c", f'sleep 60 & echo $! > "{started}"; wait'], start_new_session=True)
+    while not started.exists() or not started.read_text():
+        time.sleep(0.05)
+    child = int(started.read_text())
+    assert office.tree_kill_command(launcher.pid) == ["taskkill", "/F", "/T", "/PID", str(launcher.pid)]
+    monkeypatch.setattr(sys, "platform", "win32")
+    office._kill(launcher)
+    monkeypatch.undo()
+    assert launcher.wait(timeout=10) != 0
+    assert log.read_text(encoding="utf-8").split() == ["/F", "/T", "/PID", str(launcher.pid)]
+    assert _ended(child)  # the work the launcher started is ended too
+
+
+def _ended(pid: int) -> bool:
+    """Whether ``pid`` runs no more: gone, or a zombie no one has reaped yet."""
+    stat = Path(f"/proc/{pid}/stat")
+    if Path("/proc/self/stat").exists():
+        return not stat.exists() or stat.read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False

@@ -90,8 +90,9 @@ def test_every_report_is_paired_with_its_own_agencys_last_year(folders):
         result = by_source[source]
         assert not [f for f in result.findings if f.rule in ("R6", "R7")], result.findings
         assert result.reuse is not None and result.reuse.previous_year == result.report.year - 1
-    [note] = [f for f in by_source[water].findings if f.rule == "R6"]
-    assert note.severity == "warning" and by_source[water].reuse is None and not by_source[water].previous
+    [note] = [f for f in by_source[water].findings if f.rule in ("P1", "R6")]
+    assert (note.rule, note.severity) == ("P1", "warning")
+    assert by_source[water].reuse is None and not by_source[water].previous
 
 
 def test_no_r6_finding_ever_compares_two_agencies(folders, tmp_path):
@@ -103,13 +104,13 @@ def test_no_r6_finding_ever_compares_two_agencies(folders, tmp_path):
     pairing = check_paired([now], last, jobs=2)
     for result in pairing.results:
         for f in result.findings:
-            if f.rule == "R6" and f.severity == "error":
+            if f.rule == "R6":
                 assert result.source == str(broken)
         if result.previous:
             partner = next(p for p in pairing.previous if p.source == result.previous)
             assert same_agency(result.report.agency, partner.report.agency)
             assert partner.report.year == result.report.year - 1
-    assert any(f.rule == "R6" and f.severity == "error" for f in next(r for r in pairing.results
+    assert any(f.rule == "R6" for f in next(r for r in pairing.results
                                                                          if r.source == str(broken)).findings)
 
 
@@ -172,5 +173,5 @@ def test_another_agencys_report_as_previous_is_not_compared(folders):
     first, second = list(expected)[:2]
     done = json.loads(run("check", first, "--previous", expected[second], "--json").stdout)
     assert done["previous"] is None and done["reuse"] is None
-    assert [(f["rule"], f["severity"]) for f in done["findings"]] == [("R6", "warning")]
+    assert [(f["rule"], f["severity"]) for f in done["findings"]] == [("P1", "warning")]
     assert "没有进行跨年核对" in done["findings"][0]["message"]

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from reportfill.cli import main
 from reportfill.errors import ReportfillError
-from reportfill.format.formats import FORMAT_2021
+from reportfill.format.formats import FORMAT_2021, fillable_problem
 from reportfill.readers.toml_input import load_input
 from reportfill.writers.scaffold import scaffold
 
@@ -73,5 +73,8 @@ def test_new_command_writes_and_never_overwrites_by_accident(tmp_path, monkeypat
     forced = runner.invoke(main, ["new", "温县教育局", "2023", "--force"])
     assert forced.exit_code == 0
     assert target.read_text(encoding="utf-8").startswith("# 温县教育局2023年")
-    assert runner.invoke(main, ["new", "温县教育局", "2019", "-o", "old.toml"]).exit_code == 2
-    assert not (tmp_path / "old.toml").exists()
+    kept = target.with_name("温县教育局-2023.bak.toml")  # --force keeps what it replaces, as fill --force does
+    assert kept.read_text(encoding="utf-8") == "edited" and f"原文件已保留为：{kept.relative_to(tmp_path)}" in forced.output
+    old = runner.invoke(main, ["new", "温县教育局", "2019", "-o", "old.toml"])
+    assert old.exit_code == 2 and fillable_problem(2019) in old.stderr  # as the web editor and the reader say it
+    assert "国办公开办函〔2019〕60号试行格式" in fillable_problem(2019) and not (tmp_path / "old.toml").exists()

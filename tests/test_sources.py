@@ -408,11 +408,12 @@ def test_check_dir_reads_every_kind_and_lists_what_it_skips(sources, converted, 
     assert heads == [f"== {folder / n} ==" for n in sorted(os.listdir(folder))]
     by_name = {Path(b.splitlines()[0].strip("= ")).name: b for b in blocks[:-1]}
     assert "来源：PDF" in by_name["c.pdf"] and "来源：网页" in by_name["b.htm"]
-    assert "来源：.doc（经 LibreOffice 转换）" in by_name["d.doc"] and "来源：.wps" in by_name["f.wps"]
+    assert "来源：旧版 Word 文档（.doc），经 LibreOffice 转换" in by_name["d.doc"]
+    assert "来源：WPS 文档（.wps），经 LibreOffice 转换" in by_name["f.wps"]
     assert by_name["下级单位"].endswith("跳过：这是子文件夹，不核对其中的文件（需要时请单独指定这个文件夹）")
     assert by_name["说明.txt"].endswith("跳过：文本文件（.txt），不是报告的文件格式")
     assert by_name["~$a.docx"].endswith("跳过：Word 或 WPS 打开文档时生成的临时锁定文件，不是报告")
-    assert by_name["a.bak.docx"].endswith("跳过：reportfill fill --force 保留的旧文件（备份），不核对")
+    assert by_name["a.bak.docx"].endswith("跳过：reportfill 用 --force 替换文件时保留的旧文件（备份），不核对")
     assert blocks[-1] == "共 10 项：核对 6 个文件，通过 3 个，不通过 3 个，无法读取 0 个；跳过 4 项"
 
 

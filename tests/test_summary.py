@@ -149,3 +149,18 @@ def test_summary_with_previous_dir_has_partner_and_rate(tmp_path):
 def test_a_summary_name_that_is_no_spreadsheet_is_refused(folder, tmp_path):
     done = run("check", folder, "--summary", tmp_path / "s.txt")
     assert done.exit_code == 2 and ".xlsx" in done.output and not (tmp_path / "s.txt").exists()
+
+
+def test_the_sheet_names_a_source_as_the_text_report_does(tmp_path):
+    """A portal page is "网页" in the sheet as in the text report, not "HTML"."""
+    from html_fixtures import portal_page
+    from reportfill.reporters.summary import summary_sheets
+    from reportfill.reporters.text import block
+    from reportfill.workflows.check import check_document
+
+    page = tmp_path / "a.html"
+    page.write_bytes(portal_page(FORMAT_2021, reconciling_values(FORMAT_2021, seed=3), 2022))
+    result = check_document(page)
+    reports = summary_sheets([result])[0]
+    row = dict(zip([c.header for c in reports.columns], reports.rows[0]))
+    assert row["来源"] == "网页" and "来源：网页" in block(result)

@@ -168,3 +168,20 @@ def test_tables_keep_their_first_rows_with_the_next_and_never_split_a_row(templa
             assert (tr.trPr.find(f"{w}tblHeader") is not None) == (r < header), (spec.name, r)
     three = template.tables[1]._tbl.tr_lst
     assert sum(all(p.find(f"{w}pPr/{w}keepNext") is not None for p in tr.iter(f"{w}p")) for tr in three) == 3 + 8
+
+
+def test_a_cell_of_table_four_is_named_as_everywhere_else(tmp_path):
+    """表四 has no row labels: its cells are "表四 · 行政复议 · 结果维持", as
+    :func:`reportfill.rules.tables.cell_title` names them, in the template check as in
+    the web form's refusal -- never "表四  · …" or "表四 行政复议 · …"."""
+    from reportfill.errors import ReportfillError
+    from reportfill.web.form import Form, saved_text
+
+    result, out = fill_with(without_placeholder(tmp_path, "appeals:lawsuit_direct:upheld"), tmp_path)
+    assert result.exit_code == 2
+    assert "缺少这些内容的占位符：表四 · 行政诉讼 · 未经复议直接起诉 · 结果维持 的数字。" in result.stderr
+
+    form = Form(FORMAT_2021, None, blank=[("appeals", ("reconsideration", "upheld", ""))])
+    with pytest.raises(ReportfillError) as refused:
+        saved_text(form, "")
+    assert str(refused.value).startswith("表四 · 行政复议 · 结果维持（空白）没有填写数字")

@@ -22,7 +22,8 @@ import pytest
 
 from docx_fixtures import build_report, reconciling_values
 from reportfill.errors import ReportfillError
-from reportfill.format.formats import FIELDS, FILLABLE, FORMAT_2021
+from reportfill.office import find_soffice, substitution_note
+from reportfill.format.formats import FIELDS, FORMAT_2021, fillable_problem
 from reportfill.readers import REPORT_SUFFIXES
 from prose_samples import LONG_OVERVIEW_ITEMS, LONG_OVERVIEW_TEXT
 from reportfill.readers.toml_input import load_input
@@ -276,7 +277,8 @@ def test_an_input_the_editor_cannot_open_is_explained_in_chinese(client, folder)
     (folder / "inputs" / "gbk.toml").write_bytes(seed.encode("gbk"))
     assert "不是 UTF-8 编码" in chinese_refusal(client.get("/edit/gbk.toml"), 422)
     (folder / "inputs" / "old.toml").write_text(seed.replace("year = 2021", "year = 2019"), encoding="utf-8")
-    assert f"不是 {FILLABLE.first_year} 年及以后的年度" in chinese_refusal(client.get("/edit/old.toml"), 422)
+    refused = chinese_refusal(client.get("/edit/old.toml"), 422)
+    assert f"inputs/old.toml：{fillable_problem(2019)}。网页编辑器无法打开这个文件" in refused
     listing = client.get("/").text  # the start page lists them, each with its problems
     assert all(name in listing for name in ("broken.toml", "gbk.toml", "old.toml"))
 
@@ -365,6 +367,10 @@ def test_generating_over_a_report_edited_in_word_asks_and_keeps_the_old_one(clie
     first = client.post_json(generate, {"state": state, "version": version}, client.token())
     assert first.status == 200, first.text
     [output] = (folder / "outputs").glob("*.docx")
+    if find_soffice() is not None:  # the PDF too, with the line fill --pdf gives about stand-in fonts
+        assert [d["name"] for d in first.json()["downloads"]] == [output.name, output.with_suffix(".pdf").name]
+        note = substitution_note([output])
+        assert note is None or note in first.json()["messages"]
     add_a_paragraph(output)
     edited = output.read_bytes()
 
@@ -400,6 +406,13 @@ def test_new_inputs_from_zero_and_from_an_uploaded_report(client, folder):
     reply = client.post_form("/new", {"csrf": token, "agency": "另一个局", "year": "2022",
                                       "source": f"inputs/{NAME}"})
     assert "只能以本机关上一年度的报告为基础" in chinese_refusal(reply, 422)
+    older = [("upload", "前年报告.toml", SEED.read_bytes())]
+    reply = client.post_form("/new", {"csrf": token, "agency": "温县教育局", "year": "2023"}, older)
+    refused = chinese_refusal(reply, 422)
+    assert "也可以以 2021 年度的报告为基础：请勾选“上一年度没有报告，允许用更早年度的报告”" in refused
+    assert "--gap-year" not in refused and "--force" not in refused
+    reply = client.post_form("/new", {"csrf": token, "agency": "温县教育局", "year": "2023", "gap_year": "1"}, older)
+    assert reply.status == 303, reply.text
     reply = client.post_form("/new", {"csrf": token, "agency": "新机关", "year": "2023"})
     assert reply.status == 303
     assert load_input.__name__  # the zero scaffold is a complete input once written
@@ -538,3 +551,19 @@ def test_the_folder_remembers_one_answer_per_file(folder):
         assert info.agency == agency and info.ok and not info.problems
         assert files.previous("last.toml").report.agency == agency
     assert len(files._status) == 1 and len(files._previous) == 1
+
+
+def test_the_editor_shows_a_text_in_the_paragraphs_fill_reads(tmp_path):
+    """A line separator (U+2028) pasted from another program sits inside a paragraph for
+    the input reader; the editor shows and judges the same paragraphs, not one more."""
+    from reportfill.readers.toml_input import read_toml
+    from reportfill.text import paragraphs
+    from reportfill.web.form import opened_state
+
+    text = SEED.read_text(encoding="utf-8").replace("有效开展。\n", "有效开展。\u2028第二行仍是这一段。\n", 1)
+    source = tmp_path / "x.toml"
+    source.write_text(text, encoding="utf-8")
+    read = load_input(source).prose["overview"].paragraphs
+    assert any("\u2028" in p for p in read)
+    shown = opened_state(read_toml(text.encode("utf-8"), "x.toml")[1], FORMAT_2021)["prose"]["overview"]["text"]
+    assert tuple(shown.split("\n")) == read == paragraphs(shown)

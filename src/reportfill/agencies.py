@@ -9,19 +9,17 @@ different department must never pass for the same one.
 
 from __future__ import annotations
 
-import re
-import unicodedata
+from .text import normalize
 
-_INVISIBLE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff\u00ad·•・]+")
-_BRACKETS = str.maketrans({"〔": "(", "［": "(", "[": "(", "【": "(", "〕": ")", "］": ")", "]": ")", "】": ")"})
+_DOTS = str.maketrans("", "", "·•・･")  # "温县·教育局": a separator typed for looks
 _PEOPLES_GOVERNMENT = "人民政府"
 
 
 def agency_key(name: str) -> str:
-    """The form in which agency names are compared: NFKC (half-width letters, digits and
-    brackets), no spaces or middle dots, one kind of bracket, and "人民政府" as "政府"."""
-    key = _INVISIBLE.sub("", unicodedata.normalize("NFKC", name)).translate(_BRACKETS)
-    return key.replace(_PEOPLES_GOVERNMENT, "政府")
+    """The form in which agency names are compared: labels' normalized form
+    (:func:`reportfill.text.normalize`: NFKC, no spaces, one kind of bracket), without
+    middle dots, and "人民政府" as "政府"."""
+    return normalize(name).translate(_DOTS).replace(_PEOPLES_GOVERNMENT, "政府")
 
 
 def same_agency(a: str, b: str) -> bool:

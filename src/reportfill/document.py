@@ -26,13 +26,10 @@ class Paragraph:
 
     ``inside`` holds the indexes (into :attr:`Document.tables`) of the tables the
     paragraph sits in, outermost first: the text of a table cell is also a paragraph, so
-    prose kept in a layout table is still prose, and a statistics table's labels are not.
-    ``level`` is the heading level the source declares (Word's outline level, ``<h1>``…),
-    None for body text."""
+    prose kept in a layout table is still prose, and a statistics table's labels are not."""
 
     text: str
     inside: tuple[int, ...] = ()
-    level: int | None = None
 
 
 @dataclass(eq=False, slots=True)

@@ -1,12 +1,16 @@
 """Writing files so that a failed or interrupted run never leaves a partial or damaged
-file behind, under names every operating system accepts."""
+file behind, under names every operating system accepts -- and never replaces a file
+without keeping it as ``name.bak.ext`` when it may be someone's work."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import Problem, ReportfillError
 
@@ -19,20 +23,24 @@ def safe_file_name(text: str) -> str:
     return UNSAFE_IN_FILE_NAMES.sub("_", text)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, *, suffix: str = "") -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename,
-    so readers see the old file or the new one, never a half-written one."""
-    commit(stage(path, data), path)
+    so readers see the old file or the new one, never a half-written one. ``suffix`` is
+    as :func:`stage` takes it."""
+    commit(stage(path, data, suffix=suffix), path)
 
 
-def stage(path: Path, data: bytes, folder: Path | None = None) -> Path:
+def stage(path: Path, data: bytes, folder: Path | None = None, *, suffix: str = "") -> Path:
     """The first half of :func:`write_atomic`: write ``data``, synced to disk, to a hidden
     temporary file beside ``path`` (or in ``folder``, which must be on the same file
     system) and return its name. :func:`commit` puts it in place; a caller that decides
-    against it unlinks it."""
+    against it unlinks it. ``suffix`` is the kind of file being written (".toml"), for
+    the message when ``path`` is a folder; by default ``path``'s own."""
     path = Path(path)
     if path.is_dir():
-        raise ReportfillError(Problem(str(path), "输出路径是一个文件夹；请给出 .docx 文件名，例如 -o 报告.docx"))
+        wanted = suffix or path.suffix.lower()
+        name = f"请给出 {wanted} 文件名，例如 -o 文件名{wanted}" if wanted else "请给出文件名"
+        raise ReportfillError(Problem(str(path), f"输出路径是一个文件夹；{name}"))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -65,3 +73,72 @@ def commit(staged: Path, path: Path) -> None:
         if isinstance(exc, OSError):
             raise ReportfillError(Problem(str(path), f"无法写入（{exc.strerror}）；如果文件正在 Word/WPS 中打开，请先关闭")) from None
         raise
+
+
+class Written(NamedTuple):
+    """A file written, and where the file it replaced was kept (None: it replaced none)."""
+
+    path: Path
+    backup: Path | None
+
+
+def write_keeping(path: Path, data: bytes, *, force: bool, exists: str, suffix: str = "") -> Written:
+    """:func:`write_atomic`, where an existing file at ``path`` may hold someone's work:
+    without ``force`` it is left as it is and :class:`ReportfillError` says ``exists``;
+    with ``force`` it is replaced and kept as ``name.bak.ext`` (see :func:`backup_name`).
+    Nothing is kept or replaced unless the new file was written."""
+    path = Path(path)
+    backup = None
+    if path.is_file():
+        if not force:
+            raise ReportfillError(Problem(str(path), exists))
+        backup = backup_name(path)
+    replace_keeping(stage(path, data, suffix=suffix), path, backup)
+    return Written(path, backup)
+
+
+def replace_keeping(staged: Path, path: Path, backup: Path | None) -> None:
+    """:func:`commit` ``staged`` over ``path``, keeping the file there as ``backup`` first
+    when one is given; if it cannot be kept, ``staged`` is removed and ``path`` left."""
+    try:
+        if backup is not None:
+            keep(path, backup)
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
+    commit(staged, path)
+
+
+def backup_name(path: Path) -> Path:
+    """Where ``path`` is kept when it is replaced: ``name.bak.ext``, or ``name.bak-2.ext`` …
+    when that exists."""
+    for n in itertools.count(1):
+        backup = path.with_name(f"{path.stem}.bak{'' if n == 1 else f'-{n}'}{path.suffix}")
+        if not backup.exists():
+            return backup
+
+
+_BACKUP = re.compile(r"\.bak(?:-\d+)?\.[^.]+$", re.IGNORECASE)
+
+
+def is_backup(path: Path) -> bool:
+    """Whether ``path`` is named as :func:`backup_name` names a file it kept."""
+    return bool(_BACKUP.search(Path(path).name))
+
+
+def keep(path: Path, backup: Path) -> None:
+    """The file at ``path``, also at ``backup``; raises :class:`ReportfillError` when it
+    cannot be kept."""
+    try:
+        link_or_copy(path, backup)
+    except OSError as exc:
+        raise ReportfillError(Problem(str(backup), f"无法保留原文件（{exc.strerror}），没有覆盖 {path.name}")) from None
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """``source`` also at ``target``: a hard link, or a copy on a file system without hard
+    links (FAT, some network shares) or across file systems. Raises :class:`OSError`."""
+    try:
+        os.link(Path(source).resolve(), target)
+    except OSError:
+        shutil.copy2(source, target)

@@ -8,6 +8,12 @@ that sits in the row whose labels match and under the headers that match. The la
 themselves are read from the format (``format/formats.py``); the format whose labels
 match best is the report's format. Only the document model is read here, so a table is
 found the same way in a DOCX, an HTML page or a PDF.
+
+What the matcher finds depends only on the shape of the document's tables -- each cell's
+place, spans and normalized label (or that it is blank, or a number) -- never on the
+numbers themselves. Reports made from one template, as every report ``fill`` writes and
+reads back, share that shape, so where the tables were found in one shape is kept, by
+the shape, and read off for the next document that has it.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from functools import lru_cache
 from .document import Cell, Document, Table as Grid, join
 from .format.formats import FORMATS
 from .format.spec import Format, Table
-from .text import THRESHOLD, is_number, normalize, similarity
+from .text import THRESHOLD, normalize, reading, similarity
 
 MAX_RUN = 6  # at most this many consecutive tables are read as one table
 MAX_TABLES = 200  # a report has a handful; a document with thousands is read this far
@@ -33,14 +39,17 @@ class _Reader:
         self.grid = grid
         self.label: dict[int, str] = {}  # id(cell) -> normalized text, for label cells only
         self.blank: set[int] = set()
-        for cell in grid.cells:
-            text = normalize(cell.text)
-            if not text:
+        cells = grid.cells
+        self._exact: dict[str, list[int]] = {}  # normalized text -> its label cells, in order
+        for cell in cells:
+            text = reading(cell.text)
+            if text == "":
                 self.blank.add(id(cell))
-            elif not is_number(cell.text):
+            elif text is not None:
                 self.label[id(cell)] = text
+                self._exact.setdefault(text, []).append(id(cell))
         self.label_texts = frozenset(self.label.values())
-        self._cells = {id(c): c for c in self.grid.cells}
+        self._cells = {id(c): c for c in cells}
         self._matches: dict[str, dict[int, float]] = {}
         self._above: dict[tuple[int, int], tuple[str, ...]] = {}
 
@@ -48,8 +57,9 @@ class _Reader:
         """Label cells alike to ``label``: id(cell) -> similarity."""
         found = self._matches.get(label)
         if found is None:
-            exact = {i: 1.0 for i, text in self.label.items() if text == label}
-            found = exact or {i: s for i, text in self.label.items() if (s := similarity(label, text)) >= THRESHOLD}
+            exact = self._exact.get(label)
+            found = dict.fromkeys(exact, 1.0) if exact else {
+                i: s for i, text in self.label.items() if (s := similarity(label, text)) >= THRESHOLD}
             self._matches[label] = found
         return found
 
@@ -66,19 +76,21 @@ class _Reader:
     def above(self, r: int, c: int) -> tuple[str, ...]:
         """The labels above grid position (r, c), nearest first, skipping numbers and blanks."""
         key = (r, c)
-        if key not in self._above:
+        found = self._above.get(key)
+        if found is None:
             seen: list[str] = []
             last = None
-            for rr in range(r - 1, -1, -1):
-                cell = self.grid.at(rr, c)
+            label = self.label
+            for row in self.grid.grid[r - 1::-1] if r else ():
+                cell = row[c] if c < len(row) else None
                 if cell is None or cell is last:
                     continue
                 last = cell
-                text = self.label.get(id(cell))
+                text = label.get(id(cell))
                 if text and text not in seen:
                     seen.append(text)
-            self._above[key] = tuple(seen)
-        return self._above[key]
+            found = self._above[key] = tuple(seen)
+        return found
 
     def inherited(self, r: int, c: int) -> str | None:
         """The label a blank label cell stands under: tables typed without merges leave
@@ -278,10 +290,8 @@ class Located:
         return {i for m in self.matches.values() for i in m.parts}
 
 
-def _readers(document: Document) -> list[_Reader]:
+def _readers(tables: list[Grid], joins: list[bool]) -> list[_Reader]:
     """Every table alone, and every run of tables that join their predecessor."""
-    tables = document.tables[:MAX_TABLES]
-    joins = document.joins_previous()
     readers = []
     for i, table in enumerate(tables):
         readers.append(_Reader((i,), table))
@@ -298,7 +308,70 @@ def locate(document: Document, prefer: Format | None = None) -> Located | None:
     """The format whose tables match best, with its tables located; None when no table
     of any format is found. ``prefer`` (the format of the report's year) is tried first
     and wins ties."""
-    readers = _readers(document)
+    tables = document.tables[:MAX_TABLES]
+    joins = document.joins_previous()[:len(tables)]
+    shapes, cells = zip(*map(_shape, tables)) if tables else ((), ())
+    key = (prefer.id if prefer else None, tuple(joins), shapes)
+    found = _FOUND.get(key)
+    if found is None:
+        readers = _readers(tables, joins)
+        located = _locate(readers, prefer)
+        if len(_FOUND) >= MAX_SHAPES:
+            _FOUND.clear()
+        _FOUND[key] = _where(located, readers)
+        return located
+    if found is _NOTHING:
+        return None
+    fmt, matches = found
+    located = Located(fmt)
+    for table, parts, slots, rows, quality, headers in matches:
+        distinct = cells[parts[0]] if len(parts) == 1 else _shape(join([tables[k] for k in parts]))[1]
+        located.matches[table.key] = TableMatch(table, parts, {slot: distinct[i] for slot, i in slots.items()},
+                                                dict(rows), quality, dict(headers))
+    return located
+
+
+MAX_SHAPES = 256  # the shapes remembered: a province's reports come from a few templates
+_FOUND: dict[tuple, object] = {}  # the shape of a document's tables -> where the format's tables are in them
+_NOTHING = object()
+
+
+def _shape(grid: Grid) -> tuple[tuple, list[Cell]]:
+    """What the matcher sees of a grid -- for each position the cell covering it, by
+    number; for each cell its place, spans and reading -- and the cells so numbered."""
+    number: dict[int, int] = {}
+    cells: list[Cell] = []
+    rows = []
+    for row in grid.grid:
+        out = []
+        for cell in row:
+            if cell is None:
+                out.append(-1)
+                continue
+            i = number.get(id(cell))
+            if i is None:
+                i = number[id(cell)] = len(cells)
+                cells.append(cell)
+            out.append(i)
+        rows.append(tuple(out))
+    described = tuple((c.row, c.col, c.rows, c.cols, c.continued, reading(c.text)) for c in cells)
+    return (tuple(rows), described), cells
+
+
+def _where(located: Located | None, readers: list[_Reader]):
+    """``located`` with every cell given by its number in its grid's shape."""
+    if located is None:
+        return _NOTHING
+    grids = {reader.parts: reader.grid for reader in readers}
+    matches = []
+    for match in located.matches.values():
+        number = {id(cell): i for i, cell in enumerate(_shape(grids[match.parts])[1])}
+        matches.append((match.table, match.parts, {slot: number[id(cell)] for slot, cell in match.cells.items()},
+                        dict(match.rows), match.quality, dict(match.headers)))
+    return located.fmt, matches
+
+
+def _locate(readers: list[_Reader], prefer: Format | None) -> Located | None:
     order = sorted(FORMATS, key=lambda f: f is not prefer)
     best = None
     for fmt in order:

@@ -31,6 +31,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .errors import Problem, ReportfillError
+from .files import link_or_copy, write_atomic
 
 #: Environment variable naming the soffice executable, when it is not found by itself.
 SOFFICE_ENV = "REPORTFILL_SOFFICE"
@@ -247,10 +248,7 @@ def convert(
         inputs: list[Path] = []
         for i, src in enumerate(sources):
             link = staged / f"{i:04d}{src.suffix}"
-            try:
-                os.link(src.resolve(), link)
-            except OSError:
-                shutil.copyfile(src, link)
+            link_or_copy(src, link)
             inputs.append(link)
 
         env = dict(os.environ)
@@ -279,10 +277,10 @@ def convert(
         for src, staged_in, dst in zip(sources, inputs, targets):
             produced = results / f"{staged_in.stem}.{ext}"
             if produced.is_file() and produced.stat().st_size > 0:
-                try:
-                    shutil.move(str(produced), dst)
-                except OSError as e:  # e.g. the old PDF is open in a viewer on Windows
-                    problems.append(Problem(str(dst), f"无法写入（文件是否正被其他程序打开？）：{e}"))
+                try:  # through a file beside dst and a rename: an interrupted run leaves the old file or the new
+                    write_atomic(dst, produced.read_bytes())
+                except ReportfillError as e:  # e.g. the old PDF is open in a viewer on Windows
+                    problems += e.problems
                     continue
                 written.append(dst)
             else:
@@ -337,9 +335,21 @@ def _run(cmd: list[str], env: dict, timeout: float) -> subprocess.CompletedProce
     )
 
 
+def tree_kill_command(pid: int) -> list[str]:
+    """Windows' command that ends a process and every process it started: soffice.exe
+    is a launcher, and the soffice.bin doing the work would outlive ``proc.kill()``."""
+    return ["taskkill", "/F", "/T", "/PID", str(pid)]
+
+
 def _kill(proc: subprocess.Popen) -> None:
     if sys.platform == "win32":
-        proc.kill()
+        try:
+            done = subprocess.run(tree_kill_command(proc.pid), stdin=subprocess.DEVNULL, capture_output=True,
+                                  timeout=30)
+        except (OSError, subprocess.TimeoutExpired):
+            done = None
+        if done is None or done.returncode != 0:
+            proc.kill()  # the launcher at least
         return
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .format.spec import Format
 from .rules.structure import YEAR_IN_TITLE
-from .text import THRESHOLD, normalize, similarity
+from .text import THRESHOLD, nfkc, normalize, similarity
 
 _PERIOD = re.compile(r"(\d{4})\s*年\s*1\s*月\s*1\s*日[^。；]{0,16}?12\s*月\s*31\s*日")
 _YEAR_FIRST = re.compile(r"^\d{4}\s*年")
@@ -162,7 +162,7 @@ def _title(fmt: Format, before_headings: list[str]) -> tuple[str, int]:
 def _year(text: list[str], title: str) -> int | None:
     """The statistics period's year ("自2021年1月1日起至2021年12月31日止"), else the title's."""
     for paragraph in text:
-        found = _PERIOD.search(unicodedata.normalize("NFKC", paragraph))
+        found = _PERIOD.search(nfkc(paragraph))
         if found:
             return int(found.group(1))
     found = YEAR_IN_TITLE.search(unicodedata.normalize("NFKC", title))

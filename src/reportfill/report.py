@@ -24,6 +24,12 @@ def show(value: Value) -> str:
     return str(value)
 
 
+def plain(value: Decimal) -> Value:
+    """A computed amount without trailing zeros or an exponent: 28.1632, 10, 0.5."""
+    text = format(value.normalize(), "f")
+    return Decimal(text) if "." in text else int(text)
+
+
 @dataclass(frozen=True)
 class Item:
     """A numbered sub-section （一）（二）… of a prose section."""

@@ -30,14 +30,24 @@ _CHINESE_SUB = re.compile(r"^\(([一二三四五六七八九十]+)\)[、.,]")
 _TRAILING_NOTE = re.compile(r"^(.{2,}?)\([^()]*\)$")
 
 
+@lru_cache(maxsize=1 << 14)
 def normalize(text: str) -> str:
     """The form in which labels are compared: NFKC (full-width letters, digits and
     punctuation become half-width), no whitespace anywhere, one kind of quote and bracket,
-    ``1、`` and ``(1)`` as ``1.``, ``一.`` as ``一、``."""
-    s = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).translate(_UNIFY)
+    ``1、`` and ``(1)`` as ``1.``, ``一.`` as ``一、``. Remembered: a report is read
+    paragraph by paragraph and cell by cell, and reports repeat their labels and headings
+    (and ``fill`` reads back the very paragraphs it was given)."""
+    s = _INVISIBLE.sub("", nfkc(text)).translate(_UNIFY)
     s = _SUB_ITEM.sub(lambda m: f"{m.group(1) or m.group(2)}.", s)
     s = _CHINESE_ITEM.sub(r"\1、", s)
     return _CHINESE_SUB.sub(r"(\1)", s)
+
+
+@lru_cache(maxsize=1 << 14)
+def nfkc(text: str) -> str:
+    """``text`` in Unicode normalization form NFKC (full-width digits and letters become
+    half-width), remembered as :func:`normalize` is."""
+    return unicodedata.normalize("NFKC", text)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -59,6 +69,16 @@ def similarity(a: str, b: str) -> float:
     return SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
+def paragraphs(text: str) -> tuple[str, ...]:
+    """A text's paragraphs: each non-empty line (INPUT.md), a line ending at a line feed,
+    a carriage return or both -- not at U+2028, U+0085 and the other breaks
+    ``str.splitlines`` knows, which a pasted text carries inside a paragraph. Chinese
+    prose is not hard-wrapped. The input reader, the web form and the input editor all
+    split a text so, so that a text is the same paragraphs to each."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return tuple(line.strip() for line in lines if line.strip())
+
+
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _INTEGER = re.compile(r"[+-]?\d{1,30}")
 _DECIMAL = re.compile(r"[+-]?(?:\d{1,30}\.\d{0,30}|\.\d{1,30})")
@@ -72,6 +92,8 @@ def read_number(text: str, kind: ValueKind, unit: str = "") -> Value | None:
     is returned as read, for the rules to judge."""
     if kind == "text":
         return " ".join(text.split())
+    if text.isdigit() and text.isascii() and len(text) <= 30:  # most cells: the rest is for what people type
+        return int(text)
     s = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).translate(_UNIFY)
     if unit and s.endswith(unit):
         s = s[: -len(unit)]
@@ -95,5 +117,15 @@ def is_blank_mark(text: str) -> bool:
 
 def is_number(text: str) -> bool:
     return read_number(text, "delta") is not None
+
+
+@lru_cache(maxsize=1 << 14)
+def reading(text: str) -> str | None:
+    """How a table cell's text is matched: "" when it is blank, None when it is a number,
+    else its normalized label. Reports repeat the same labels, so it is remembered."""
+    label = normalize(text)
+    if not label:
+        return ""
+    return None if is_number(text) else label
 
 

@@ -8,7 +8,8 @@ from .findings import Finding
 from .format.spec import UNIT, Format, Table
 from .locate import Located, TableMatch, unlabelled_rows
 from .report import Values
-from .rules.tables import table_source, value_problem
+from .rules.catalogue import finding
+from .rules.tables import cell_title, table_source, value_problem
 from .text import read_number
 
 
@@ -22,7 +23,7 @@ def read_values(located: Located) -> tuple[Values, list[Finding]]:
         match = located.matches.get(table.key)
         if match is None:
             section = fmt.sections[table.section].heading
-            findings.append(Finding("R9", "error", table.name, "", "", None, None,
+            findings.append(finding("R9", table.name, "", "", None, None,
                                     f"找不到{table.name}（“{section}”中的统计表），或表中的栏目名称与规定格式相差太大"))
             continue
         findings += _missing(table, match)
@@ -50,9 +51,9 @@ def _units(table: Table, match: TableMatch) -> list[Finding]:
         stated = next((m.group(1) for label in labels if (m := UNIT.search(label))), None)
         if official and stated and stated != official:
             row_name, col_name = table.cell_name(row, col)
-            findings.append(Finding(
-                "R5", "error", table.name, row_name, col_name, official, stated,
-                f"{table.name} {row_name} · {col_name}：表头的单位写成了“{stated}”，规定为“{official}”；"
+            findings.append(finding(
+                "R5", table.name, row_name, col_name, official, stated,
+                f"{cell_title(table, row, col)}：表头的单位写成了“{stated}”，规定为“{official}”；"
                 f"请把金额换算为{official}并改正表头", (table.key, row, col)))
     return findings
 
@@ -63,25 +64,25 @@ def _missing(table: Table, match: TableMatch) -> list[Finding]:
     for key in missing_rows:
         name = " ".join(table.row_labels(key))
         if name:
-            findings.append(Finding("R9", "error", table.name, name, "", name, None, f"{table.name} 缺少“{name}”这一行"))
+            findings.append(finding("R9", table.name, name, "", name, None, f"{table.name} 缺少“{name}”这一行"))
     if any(key in missing_rows for keys in unlabelled_rows(table) for key in keys):
-        findings.append(Finding("R9", "error", table.name, "", "", None, None,
+        findings.append(finding("R9", table.name, "", "", None, None,
                                 f"{table.name} 找不到填写数字的一行（表头与规定格式不符）"))
     missing = [p.cell for p in table.slots if p.cell.row in match.rows and (p.cell.row, p.cell.col) not in match.cells]
     by_column: dict[str, list] = {}
     for slot in missing:
         by_column.setdefault(slot.col, []).append(slot)
     for col, slots in by_column.items():
-        row_name, col_name = table.cell_name(slots[0].row, col)
         whole = len(slots) == sum(1 for p in table.slots if p.cell.col == col and p.cell.row in match.rows)
         if whole and len(slots) > 1:
-            findings.append(Finding("R9", "error", table.name, "", col_name, col_name, None,
+            col_name = table.cell_name(slots[0].row, col)[1]
+            findings.append(finding("R9", table.name, "", col_name, col_name, None,
                                     f"{table.name} 缺少“{col_name}”这一列"))
             continue
         for slot in slots:
             row_name, col_name = table.cell_name(slot.row, slot.col)
-            findings.append(Finding("R9", "error", table.name, row_name, col_name, None, None,
-                                    f"{table.name} {row_name} · {col_name}：找不到这个单元格（表头或栏目名称与规定格式不符）",
+            findings.append(finding("R9", table.name, row_name, col_name, None, None,
+                                    f"{cell_title(table, slot.row, slot.col)}：找不到这个单元格（表头或栏目名称与规定格式不符）",
                                     (table.key, slot.row, slot.col)))
     return findings
 
@@ -91,14 +92,14 @@ def unreadable_findings(fmt: Format, table: Table, cells: list[tuple[str, str, s
     blank, otherwise one per cell."""
     blank = [(r, c) for r, c, text in cells if not text]
     if len(blank) == len(table.slots) > 1:
-        return [Finding("R5", "error", table.name, "", "", None, "", f"{table.name} 没有填写任何数字，没有的应填 0")]
+        return [finding("R5", table.name, "", "", None, "", f"{table.name} 没有填写任何数字，没有的应填 0")]
     findings = []
     reported: set[str] = set()
     for col in dict.fromkeys(c for _, c in blank):
         column = [p for p in table.slots if p.cell.col == col]
         if len(column) >= 3 and all((p.cell.row, col) in blank for p in column):
             col_name = table.cell_name(column[0].cell.row, col)[1]
-            findings.append(Finding("R5", "error", table.name, "", col_name, None, "",
+            findings.append(finding("R5", table.name, "", col_name, None, "",
                                     f"{table.name} “{col_name}”一列全部未填写，没有的应填 0"))
             reported.add(col)
     where = table_source(fmt).name_cell
@@ -108,6 +109,6 @@ def unreadable_findings(fmt: Format, table: Table, cells: list[tuple[str, str, s
         row_name, col_name = table.cell_name(row, col)
         problem = value_problem(table.slot[(row, col)].cell.kind, text)
         stated = f"表中填写 {text}" if text else "表中未填写"
-        findings.append(Finding("R5", "error", table.name, row_name, col_name, None, text,
+        findings.append(finding("R5", table.name, row_name, col_name, None, text,
                                 f"{where(table.key, row, col)}：{stated}，{problem}，没有的应填 0", (table.key, row, col)))
     return findings

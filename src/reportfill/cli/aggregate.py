@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import library_errors, with_progress
+from .common import echo_backup, library_errors, with_progress
 
 
 @click.command("aggregate")
@@ -19,7 +19,7 @@ from .common import library_errors, with_progress
               help="应当报送的单位名单（文本文件，每行一个单位，UTF-8 或 GBK）：缺报、重复、不在名单上的单位都是错误。")
 @click.option("--provenance", type=click.Path(dir_okay=False, path_type=Path),
               help="另写一个表格（.xlsx 或 .csv）：每个单元格的合计和各单位的数字。")
-@click.option("--force", is_flag=True, help="覆盖已有的文件。")
+@click.option("--force", is_flag=True, help="覆盖已有的文件；原文件保留为 “文件名.bak.toml”。")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="同时处理的进程数。默认：CPU 核数。")
 def command(inputs, agency, year, output, roster, provenance, force, jobs):
     """把各部门、各乡镇（街道）的年度报告逐格相加，生成本级汇总报告的 TOML 输入。
@@ -44,9 +44,10 @@ def command(inputs, agency, year, output, roster, provenance, force, jobs):
     with library_errors():
         made = with_progress(len(entries), lambda progress: aggregate(
             entries, agency, year, roster=roster, jobs=jobs, progress=progress), "汇总")
-        target = write_input(made.text, output or default_input_path(made.report.agency, year), force=force)
+        target, backup = write_input(made.text, output or default_input_path(made.report.agency, year), force=force)
         tables = write_provenance(made.report.fmt, made.parts, made.report.values, provenance) if provenance else []
     click.echo(f"已汇总 {len(made.parts)} 个单位的 {year} 年度报告：{target}")
+    echo_backup(backup)
     for path in tables:
         click.echo(f"已写出各单元格的来源：{path}")
     click.echo(f"请撰写或核对：{'；'.join(made.to_write)}（标有【请撰写】处），然后运行 reportfill fill {target}")

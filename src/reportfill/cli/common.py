@@ -34,6 +34,12 @@ def library_errors() -> Iterator[None]:
         raise Failed([f.message for f in exc.findings], 1) from None
 
 
+def echo_backup(backup) -> None:
+    """Say where ``--force`` kept the file it replaced, if it replaced one."""
+    if backup is not None:
+        click.echo(f"原文件已保留为：{backup}")
+
+
 def with_progress(count: int, run, label: str):
     """``run(progress)``, with a progress bar on stderr when it is a terminal; output
     that goes to a file or a pipe gets no bar."""

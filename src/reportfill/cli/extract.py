@@ -6,9 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import library_errors
-
-_SEVERITY = {"error": "错误", "warning": "提醒"}
+from .common import echo_backup, library_errors
 
 
 @click.command("extract")
@@ -17,7 +15,7 @@ _SEVERITY = {"error": "错误", "warning": "提醒"}
               help="写出的 TOML 输入。默认：inputs/{机关名称}-{年度}.toml")
 @click.option("--agency", help="机关名称，用于报告标题中没有写明、或要改用另一写法时。")
 @click.option("--year", type=int, help="报告年度，用于报告中没有写明时。")
-@click.option("--force", is_flag=True, help="覆盖已有的文件。")
+@click.option("--force", is_flag=True, help="覆盖已有的文件；原文件保留为 “文件名.bak.toml”。")
 def command(report, output, agency, year, force):
     """把一份 2021 年格式的年度报告提取为 TOML 输入：每个数字、各部分的段落和小标题，注释为规定的栏目名称。
 
@@ -27,11 +25,13 @@ def command(report, output, agency, year, force):
     \b
     退出码：0 已提取；1 已提取，但原报告有错误或某部分没有文字（列在标准错误中，请在输入中改正后再 fill）；
     2 无法提取（文件无法读取，或是 2019 年试行格式的报告），不写任何文件。"""
+    from ..rules.catalogue import SEVERITY_NAMES
     from ..workflows.extract import write_extracted
 
     with library_errors():
-        extracted, target = write_extracted(report, output, force=force, agency=agency, year=year)
+        extracted, (target, backup) = write_extracted(report, output, force=force, agency=agency, year=year)
     click.echo(f"已提取：{target}（可运行 reportfill fill {target}）")
+    echo_backup(backup)
     if extracted.zeroed:
         click.echo("以下单元格在原报告中没有数字，已按 0 写入，请核实：", err=True)
         for place, held in extracted.listing():
@@ -44,5 +44,5 @@ def command(report, output, agency, year, force):
     for heading in extracted.empty:
         click.echo(f"“{heading}”下没有文字：输入中这一部分必须有文字，请补写后再运行 reportfill fill", err=True)
     for finding in extracted.findings:
-        click.echo(f"【{_SEVERITY[finding.severity]}】{finding.rule} {finding.message}", err=True)
+        click.echo(f"【{SEVERITY_NAMES[finding.severity]}】{finding.rule} {finding.message}", err=True)
     raise SystemExit(0 if extracted.ok else 1)

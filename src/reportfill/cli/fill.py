@@ -65,24 +65,20 @@ def _how_to_replace(backup: Path) -> str:
 
 
 def _export_pdfs(docx_paths) -> int:
-    """PDFs of the written reports, all in one LibreOffice run; 2 when that fails (the
-    DOCX files stay written), else 0. Says when stand-ins replace official fonts."""
-    from ..errors import ReportfillError
-    from ..office import convert, substitution_note
+    """PDFs of the written reports (:func:`~reportfill.workflows.fill.export_pdfs`); 2
+    when that fails (the DOCX files stay written), else 0."""
+    from ..workflows.fill import export_pdfs
 
-    if not docx_paths:
-        return 0
-    try:
-        for written in convert(docx_paths, "pdf"):
-            click.echo(f"已生成：{written}")
-    except ReportfillError as exc:
-        for problem in exc.problems:
+    exported = export_pdfs(docx_paths)
+    for written in exported.written:
+        click.echo(f"已生成：{written}")
+    if exported.problems:
+        for problem in exported.problems:
             click.echo(f"错误：{problem}", err=True)
         click.echo("DOCX 已生成，只是没有导出 PDF。", err=True)
         return 2
-    note = substitution_note(docx_paths)
-    if note:
-        click.echo(note, err=True)
+    if exported.note:
+        click.echo(exported.note, err=True)
     return 0
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import library_errors
+from .common import echo_backup, library_errors
 
 
 @click.command("new")
@@ -17,24 +17,33 @@ from .common import library_errors
               help="上一年度的报告（TOML 输入，或 DOCX 等任何能读取的报告）：结转数字、小标题沿用上年，上年的文字放在注释中供对照。")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="输入文件的路径。默认：inputs/{机关名称}-{年度}.toml")
-@click.option("--force", is_flag=True,
-              help="覆盖已有的文件；与 --from 同用时，也允许上年报告早于上一年度（中间有一年没有报告）。")
-def command(agency, year, last, output, force):
+@click.option("--gap-year", is_flag=True,
+              help="与 --from 同用：上一年度没有报告（中间有一年没有报告），允许用更早年度的报告为基础。")
+@click.option("--force", is_flag=True, help="覆盖已有的文件；原文件保留为 “文件名.bak.toml”。")
+def command(agency, year, last, output, gap_year, force):
     """为一个机关、一个年度新建 TOML 输入：所有栏目齐全，注释为规定的栏目名称。
 
     不加 --from 时数字全部为 0；加 --from 时以上一年度的报告为基础。"""
+    if gap_year and last is None:
+        raise click.UsageError("--gap-year 只能与 --from 同用")
     if last is None:
         from ..writers.scaffold import write_scaffold
 
         with library_errors():
-            target = write_scaffold(agency, year, output, force=force)
+            target, backup = write_scaffold(agency, year, output, force=force)
         click.echo(f"已新建：{target}（填写文字和数字后运行 reportfill fill {target}）")
+        echo_backup(backup)
         return
 
-    from ..workflows.next_year import write_started
+    from ..errors import Problem, ReportfillError
+    from ..workflows.next_year import GapYear, write_started
 
     with library_errors():
-        started, target = write_started(agency, year, last, output, force=force)
+        try:
+            started, (target, backup) = write_started(agency, year, last, output, force=force, gap_year=gap_year)
+        except GapYear as exc:
+            raise ReportfillError([Problem(p.where, f"{p.message}：请加 --gap-year") for p in exc.problems]) from None
     for warning in started.warnings:
         click.echo(f"提示：{warning}", err=True)
     click.echo(f"已新建：{target}（以 {last} 为基础；撰写文字、填写数字后运行 reportfill fill {target}）")
+    echo_backup(backup)

@@ -8,6 +8,8 @@ still appears once.
 
 from __future__ import annotations
 
+import datetime
+
 from .spec import Continuity, Equation, Format, Label, Section, Slot, Table
 
 INFO = "信息内容"
@@ -263,13 +265,12 @@ APPEAL_RULES = tuple(
 )
 
 CARRY_OVER = tuple(
-    Continuity("R6", "error", "applications", (("from_last_year", c, 1),), (("to_next_year", c),))
+    Continuity("R6", "applications", (("from_last_year", c, 1),), (("to_next_year", c),))
     for c in APPLICATION_COLUMNS
 )
 IN_FORCE = tuple(
     Continuity(
         "R7",
-        "warning",
         "proactive",
         ((row, "in_force", 1), (row, "issued", -1), (row, "repealed", 1)),
         ((row, "in_force"),),
@@ -320,3 +321,19 @@ def format_or_none(year: int | None) -> Format | None:
         return format_for_year(year) if year is not None else None
     except LookupError:
         return None
+
+
+def fillable_problem(year: int, today: datetime.date | None = None) -> str | None:
+    """Why reportfill cannot fill a report of ``year`` -- a year to come, or one of an
+    earlier format -- in Chinese; None when it can. One wording for ``new``, the input
+    reader and the web form."""
+    today = today or datetime.date.today()
+    if year > today.year:
+        return f"年度 {year} 还没有到来（今年是 {today.year} 年）；请写报告所属的年度"
+    fmt = format_or_none(year)
+    if fmt is not None and fmt.generated:
+        return None
+    only = f"reportfill 只生成 {FILLABLE.first_year} 年及以后年度的报告（{FILLABLE.basis}格式）。"
+    if fmt is None:
+        return only + f"{year} 年度早于年度报告的规定格式（{FORMATS[-1].first_year} 年起）"
+    return only + f"{year} 年度的报告使用{fmt.basis}试行格式，可以用 reportfill check 核对，但不能生成"

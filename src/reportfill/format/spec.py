@@ -116,8 +116,21 @@ class Table:
     def row_keys(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(p.cell.row for p in self.slots))
 
+    @cached_property
+    def _row_slots(self) -> dict[str, tuple[Placed, ...]]:
+        found: dict[str, list[Placed]] = {}
+        for p in self.slots:
+            found.setdefault(p.cell.row, []).append(p)
+        return {row: tuple(slots) for row, slots in found.items()}
+
     def row_slots(self, row: str) -> tuple[Placed, ...]:
-        return tuple(p for p in self.slots if p.cell.row == row)
+        return self._row_slots.get(row, ())
+
+    @cached_property
+    def keys(self) -> tuple[tuple[tuple[str, str, str], Slot], ...]:
+        """Each value cell's key in a :data:`~reportfill.report.Values` mapping
+        (table, row, column), with the cell."""
+        return tuple(((self.key, p.cell.row, p.cell.col), p.cell) for p in self.slots)
 
     def row_labels(self, row: str) -> tuple[str, ...]:
         """The labels left of the row's first value cell, umbrella labels excluded."""
@@ -146,18 +159,34 @@ class Table:
 
     def cell_name(self, row: str, col: str) -> tuple[str, str]:
         """(row name, column name) as a clerk reads them in the printed table."""
-        return " ".join(self.row_labels(row)), " · ".join(self.column_labels(row, col))
+        key = (row, col)
+        name = self._cell_names.get(key)
+        if name is None:
+            name = self._cell_names[key] = (" ".join(self.row_labels(row)), " · ".join(self.column_labels(row, col)))
+        return name
 
     def row_name(self, row: str) -> tuple[str, tuple[str, ...]]:
         """(row name, its columns' names) for a whole row, as a message names them: a
         column-group name that all the row's columns share, such as 行政复议 in table 四,
         names a row that has no row labels (then 结果维持 … 尚未审结 are its columns)."""
-        names = [self.column_labels(p.cell.row, p.cell.col) for p in self.row_slots(row)]
-        common = 0
-        while all(len(n) > common + 1 and n[common] == names[0][common] for n in names):
-            common += 1
-        label = " ".join(self.row_labels(row)) or " · ".join(names[0][:common])
-        return label, tuple(" · ".join(n[common:]) for n in names)
+        name = self._row_names.get(row)
+        if name is None:
+            names = [self.column_labels(p.cell.row, p.cell.col) for p in self.row_slots(row)]
+            common = 0
+            while all(len(n) > common + 1 and n[common] == names[0][common] for n in names):
+                common += 1
+            label = " ".join(self.row_labels(row)) or " · ".join(names[0][:common])
+            name = self._row_names[row] = (label, tuple(" · ".join(n[common:]) for n in names))
+        return name
+
+    # Names already worked out: messages and the input reader name the same cells again and again.
+    @cached_property
+    def _cell_names(self) -> dict[tuple[str, str], tuple[str, str]]:
+        return {}
+
+    @cached_property
+    def _row_names(self) -> dict[str, tuple[str, tuple[str, ...]]]:
+        return {}
 
     @cached_property
     def units(self) -> dict[tuple[str, str], str]:
@@ -189,6 +218,15 @@ class Equation:
     right: tuple[tuple[str, str], ...]
     derives: bool = False
 
+    @cached_property
+    def left_keys(self) -> tuple[tuple[str, str, str], ...]:
+        """``left`` as keys of a :data:`~reportfill.report.Values` mapping."""
+        return tuple((self.table, *cell) for cell in self.left)
+
+    @cached_property
+    def right_keys(self) -> tuple[tuple[str, str, str], ...]:
+        return tuple((self.table, *cell) for cell in self.right)
+
 
 @dataclass(frozen=True)
 class Continuity:
@@ -196,8 +234,7 @@ class Continuity:
 
     ``this_year`` holds (row, column, sign) terms; ``last_year`` holds (row, column)."""
 
-    rule: str
-    severity: Severity
+    rule: str  # its severity is the catalogue's (rules/catalogue.py)
     table: str
     this_year: tuple[tuple[str, str, int], ...]
     last_year: tuple[tuple[str, str], ...]

@@ -12,8 +12,6 @@ password-protected package, each told apart and refused with its own reason.
 from __future__ import annotations
 
 import io
-import os
-import shutil
 import struct
 import tempfile
 from collections.abc import Iterator
@@ -22,10 +20,12 @@ from pathlib import Path
 
 from ..document import Document
 from ..errors import Problem, ReportfillError
-from .source import Opened, open_source
+from ..files import link_or_copy
+from . import docx
+from .source import KIND_NAMES, Opened, open_source
 
-KINDS = {"doc": "旧版 Word 文档（.doc）", "wps": "WPS 文档（.wps）", "rtf": "RTF 文档", "odt": "OpenDocument 文档（.odt）"}
 _SUFFIX = {"doc": ".doc", "wps": ".doc", "rtf": ".rtf", "odt": ".odt"}  # what LibreOffice is told the file is
+KINDS = tuple(_SUFFIX)  # the kinds of source read through LibreOffice
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ODF_TEXT = b"mimetypeapplication/vnd.oasis.opendocument.text"
@@ -79,15 +79,13 @@ def _ole_word(opened: Opened) -> None:
 def read(opened: Opened, kind: str, converted: Path | None = None) -> Document:
     """Read a file of ``kind`` through the DOCX LibreOffice makes of it; ``converted`` is
     that DOCX when :func:`convert_all` made it already."""
-    from . import docx
-
     if converted is None:
         with _converted_one(opened, kind) as converted:
-            return _read_docx(opened, converted, kind, docx)
-    return _read_docx(opened, converted, kind, docx)
+            return _read_docx(opened, converted, kind)
+    return _read_docx(opened, converted, kind)
 
 
-def _read_docx(opened: Opened, converted: Path, kind: str, docx) -> Document:
+def _read_docx(opened: Opened, converted: Path, kind: str) -> Document:
     with open_source(converted, opened.where) as inner:
         return docx.read(inner, kind)
 
@@ -127,10 +125,7 @@ def convert_all(paths: list[Path]) -> Iterator[dict[Path, Path | ReportfillError
         links: dict[Path, Path] = {}
         for i, (path, found) in enumerate(wanted.items()):
             link = Path(tmp) / f"{i:04d}{_SUFFIX[found]}"
-            try:
-                os.link(path.resolve(), link)
-            except OSError:
-                shutil.copyfile(path, link)
+            link_or_copy(path, link)
             links[link] = path
             staged[link] = str(path)
         results = _convert(list(links), Path(tmp) / "out", staged, kind_of={link: wanted[p] for link, p in links.items()})
@@ -155,7 +150,7 @@ def _convert(sources: list[Path], out_dir: Path, names: dict[Path, str],
             target = out_dir / f"{source.stem}.docx"
             if str(source) in failed or not target.is_file():
                 why = failed.get(str(source)) or "; ".join(p.message for p in exc.problems)
-                outcomes[source] = ReportfillError(Problem(names[source], f"LibreOffice 无法转换这个{KINDS[kind_of[source]]}（{why}），"
+                outcomes[source] = ReportfillError(Problem(names[source], f"LibreOffice 无法转换这个{KIND_NAMES[kind_of[source]]}（{why}），"
                                                                           "文件可能已损坏：请在 Word 或 WPS 中打开后“另存为” .docx 再核对"))
             else:
                 outcomes[source] = target
@@ -163,5 +158,5 @@ def _convert(sources: list[Path], out_dir: Path, names: dict[Path, str],
 
 
 def _missing_office(where: str, kind: str, exc: ReportfillError) -> ReportfillError:
-    return ReportfillError(Problem(where, f"这是{KINDS[kind]}，要用 LibreOffice 转换后才能核对：{exc.problems[0].message}"
+    return ReportfillError(Problem(where, f"这是{KIND_NAMES[kind]}，要用 LibreOffice 转换后才能核对：{exc.problems[0].message}"
                                           "（也可以在 Word 或 WPS 中“另存为” .docx 后再核对）"))

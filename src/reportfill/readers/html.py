@@ -43,7 +43,6 @@ _BLOCKS = frozenset("""address article aside blockquote center dd details dialog
     figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr li main menu nav ol p pre section summary ul
     body html caption""".split())
 _CHROME_TAGS = frozenset(("nav", "aside", "menu"))
-_HEADING_LEVEL = {f"h{i}": i for i in range(1, 7)}
 # Class and id words that portals give their navigation, share bars and footers.
 _CHROME_WORDS = re.compile(
     r"(?:^|[\s_-])(?:nav|navbar|navigation|menu|breadcrumbs?|crumbs?|share|bdshare\w*|jiathis\w*|social|sidebar|"
@@ -372,13 +371,12 @@ class _Walk:
         if depth > MAX_DEPTH:
             return
         run: list[str] = []
-        level = _HEADING_LEVEL.get(_tag(el))
 
         def flush() -> None:
             text = _clean("".join(run))
             run.clear()
             if text and not _CHROME_LINE.match(text):
-                self._add(Paragraph(text, inside, level))
+                self._add(Paragraph(text, inside))
                 texts.append(text)
 
         if el.text:

@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..format.formats import FIELDS
+from ..format.formats import FIELDS, FILLABLE
 from ..format.spec import Format, Table
 from ..text import normalize
 
-PROSE_KEYS = ("overview", "problems", "other")
+# The input's prose sections: the sections of the format it is written in that hold no table.
+PROSE_KEYS = tuple(s.key for s in FILLABLE.sections if s.key not in FILLABLE.table)
 Key = tuple  # ("problems", "items", 0, "text")
 
 
@@ -89,12 +90,15 @@ class Named:
     label: str
 
 
-_NUMBERING = re.compile(r"^(?:\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、|\d+\.)")
-_NOTE = re.compile(r"\([^()]*\)$")
+# In either width: labels are matched normalized, and shown in sentences as the format writes them.
+_NUMBERING = re.compile(r"^(?:[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d+\.)")
+_NOTE = re.compile(r"[(（][^()（）]*[)）]$")
 
 
-def _bare(text: str) -> str:
-    return _NOTE.sub("", _NUMBERING.sub("", text)) or text
+def bare(label: str) -> str:
+    """A label without its number and a trailing note in brackets: "（二）部分公开（区分处理的，…）"
+    → "部分公开", "一、本年新收政府信息公开申请数量" → "本年新收政府信息公开申请数量"."""
+    return _NOTE.sub("", _NUMBERING.sub("", label)) or label
 
 
 def _index(fmt: Format) -> tuple[dict[str, Named], dict[str, Named]]:
@@ -111,18 +115,18 @@ def _index(fmt: Format) -> tuple[dict[str, Named], dict[str, Named]]:
             named += [Named("column", (table.key,), text) for text in table.column_labels(p.cell.row, p.cell.col)]
     for n in named:
         exact.setdefault(normalize(n.label), n)
-    bare: dict[str, Named] = {}
+    stripped: dict[str, Named] = {}
     for n in named:
-        bare.setdefault(_bare(normalize(n.label)), n)
-    return exact, bare
+        stripped.setdefault(bare(normalize(n.label)), n)
+    return exact, stripped
 
 
 def lookup(fmt: Format, typed: str) -> Named | None:
     """The section, row or column whose official label ``typed`` is (numbering and a
     trailing note in brackets may be left out), or None."""
-    exact, bare = _index(fmt)
+    exact, stripped = _index(fmt)
     text = normalize(typed)
-    return exact.get(text) or bare.get(_bare(text))
+    return exact.get(text) or stripped.get(bare(text))
 
 
 def explain(fmt: Format, named: Named, typed: str, instead: str | None = None) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..format.spec import ValueKind
-from ..report import Value, show
+from ..report import Value, plain, show
 from ..text import read_number
 
 COUNT_UNITS = ("件", "个", "条", "次", "起", "份", "宗", "项", "人", "家", "篇")
@@ -59,9 +59,3 @@ def meant(text: str, kind: ValueKind, unit: str = "", units=COUNT_UNITS) -> Mean
     if kind == "count" and value < 0:
         return None
     return Meant(value, typed_unit, show(number))
-
-
-def plain(value: Decimal) -> Value:
-    """A converted amount without trailing zeros or an exponent: 28.1632, 10, 0.5."""
-    text = format(value.normalize(), "f")
-    return Decimal(text) if "." in text else int(text)

@@ -77,10 +77,11 @@ class _Explainer:
             found = explained()
             if found:
                 return found
-        hint = next((zh for en, zh in _GENERIC if detail.startswith(en)), "TOML 语法错误")
+        # tomllib's own words, in English, only when no Chinese explanation fits.
+        hint = next((zh for en, zh in _GENERIC if detail.startswith(en)), None) or f"TOML 语法错误（{detail}）"
         if self.pos >= len(self.src):
-            return Problem(f"{self.path}，文件末尾", f"{hint}（{detail}）")
-        return Problem(self.where(self.pos), f"{hint}（{detail}）")
+            return Problem(f"{self.path}，文件末尾", hint)
+        return Problem(self.where(self.pos), hint)
 
     # ------------------------------------------------------------ causes far before the error
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..format.spec import Format
+from ..readers.source import KIND_NAMES
 from ..rules.tables import derive
 from .sheets import Column, Sheet, write_sheets
 
@@ -32,7 +33,7 @@ def provenance_sheets(fmt: Format, parts: Sequence, summed) -> list[Sheet]:
             row, col = table.cell_name(p.cell.row, p.cell.col)
             cells.rows.append((table.name, row, col, totals[key], *(part.values[key] for part in parts)))
     files = Sheet("单位", (Column("机关"), Column("文件"), Column("来源")),
-                  [(part.agency, part.source, part.kind.upper()) for part in parts])
+                  [(part.agency, part.source, KIND_NAMES.get(part.kind, part.kind)) for part in parts])
     return [cells, files]
 
 

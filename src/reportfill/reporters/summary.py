@@ -17,15 +17,15 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..findings import Result
-from ..format.formats import FORMATS
+from ..format.formats import FILLABLE
 from ..format.spec import Format
+from ..readers.source import KIND_NAMES
 from ..report import Values
+from ..rules.catalogue import SEVERITY_NAMES
 from .sheets import Column, Sheet, write_sheets, xlsx_bytes
+from .text import format_name
 
-_CURRENT = next(f for f in FORMATS if f.generated)
-_FORMAT_NAMES = {f.id: f"{f.id} 年版（{f.basis}）" for f in FORMATS}
 _VERDICTS = {"ok": "通过", "rejected": "不通过", "bad": "无法读取", "skipped": "跳过"}
-_SEVERITY = {"error": "错误", "warning": "提醒"}
 
 # The figures compared across agencies, each the sum of its cells: (table, cells).
 KEY_FIGURES = (
@@ -61,7 +61,7 @@ def figure(values: Values, table_key: str, cells) -> int | Decimal | None:
 REPORT_COLUMNS = (
     Column("文件"), Column("机关"), Column("年度", "number"), Column("格式"), Column("来源"),
     Column("结论"), Column("错误数", "number"), Column("提醒数", "number"),
-    *(Column(figure_header(_CURRENT, t, cells), "number") for t, cells in KEY_FIGURES),
+    *(Column(figure_header(FILLABLE, t, cells), "number") for t, cells in KEY_FIGURES),
     Column("发布日期", "date"), Column("上年报告"), Column("与上年重复率", "percent"), Column("说明", max_width=80),
 )
 FINDING_COLUMNS = (
@@ -79,13 +79,13 @@ def summary_sheets(results: Sequence[Result]) -> list[Sheet]:
         figures = [figure(read.values, t, cells) if read else None for t, cells in KEY_FIGURES]
         reports.rows.append((
             result.source, agency, read.year if read else None,
-            _FORMAT_NAMES.get(read.fmt.id, read.fmt.id) if read else "", result.kind.upper(),
+            format_name(read.fmt) if read else "", KIND_NAMES.get(result.kind, result.kind),
             _VERDICTS.get(result.status, result.status), len(result.errors), len(result.warnings), *figures,
             result.published, result.previous, result.reuse.whole.rate if result.reuse else None,
             result.skipped or "；".join(result.problems),
         ))
         for f in result.findings:
-            findings.rows.append((result.source, agency, f.rule, _SEVERITY[f.severity], f.table, f.row, f.column,
+            findings.rows.append((result.source, agency, f.rule, SEVERITY_NAMES[f.severity], f.table, f.row, f.column,
                                   f.expected, f.actual, f.message))
     return [reports, findings]
 

@@ -5,13 +5,25 @@ from __future__ import annotations
 
 from ..findings import Finding, Result
 from ..format.formats import FORMATS
+from ..format.spec import Format
+from ..readers import converted
+from ..readers.source import KIND_NAMES
+from ..rules.catalogue import SEVERITY_NAMES
 from ..rules.duplication import Reuse, percent
 
-_FORMAT_NAMES = {f.id: f"{f.id} 年版（{f.basis}）" for f in FORMATS}
-_SEVERITY = {"error": "错误", "warning": "提醒"}
 WHOLE_DOCUMENT = "全文"
-_KINDS = {"docx": "DOCX", "html": "网页", "pdf": "PDF", "doc": ".doc（经 LibreOffice 转换）",
-          "wps": ".wps（经 LibreOffice 转换）", "rtf": "RTF（经 LibreOffice 转换）", "odt": ".odt（经 LibreOffice 转换）"}
+_FORMAT_NAMES = {f.id: f"{f.id} 年版（{f.basis}）" for f in FORMATS}
+
+
+def format_name(fmt: Format) -> str:
+    """"2021 年版（国办公开办函〔2021〕30号）"."""
+    return _FORMAT_NAMES.get(fmt.id, fmt.id)
+
+
+def kind_name(kind: str) -> str:
+    """What a source is, as the report on it says: "网页", "旧版 Word 文档（.doc），经 LibreOffice 转换"."""
+    name = KIND_NAMES.get(kind, kind)
+    return f"{name}，经 LibreOffice 转换" if kind in converted.KINDS else name
 
 
 def report(results: list[Result]) -> str:
@@ -29,7 +41,7 @@ def block(result: Result) -> str:
         lines.append(conclusion)
         return "\n".join(lines)
     read = result.report
-    about = [f"格式：{_FORMAT_NAMES.get(read.fmt.id, read.fmt.id)}"]
+    about = [f"格式：{format_name(read.fmt)}"]
     if read.agency:
         about.append(f"机关：{read.agency}")
     if read.year is not None:
@@ -39,14 +51,14 @@ def block(result: Result) -> str:
     if result.published:
         about.append(f"发布日期：{result.published.isoformat()}")
     if result.kind:
-        about.append(f"来源：{_KINDS.get(result.kind, result.kind)}")
+        about.append(f"来源：{kind_name(result.kind)}")
     lines.append("；".join(about))
     if result.previous:
         lines.append(f"上年报告：{result.previous}")
     lines += reuse_lines(result.reuse)
     for table, findings in groups.items():
         lines.append(table)
-        lines += [f"  【{_SEVERITY[f.severity]}】{f.rule} {f.message}" for f in findings]
+        lines += [f"  【{SEVERITY_NAMES[f.severity]}】{f.rule} {f.message}" for f in findings]
     lines.append(conclusion)
     return "\n".join(lines)
 

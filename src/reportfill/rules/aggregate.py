@@ -11,6 +11,7 @@ from __future__ import annotations
 from ..findings import Finding
 from ..format.spec import Format
 from ..report import Values, show
+from .catalogue import finding
 from .tables import table_source
 
 Key = tuple[str, str, str]
@@ -33,8 +34,8 @@ def check_sums(fmt: Format, published: Values, summed: Values, parts: int) -> li
             continue
         table = fmt.table[key[0]]
         row, col = table.cell_name(key[1], key[2])
-        findings.append(Finding(
-            "A1", "error", table.name, row, col, show(summed[key]), show(stated),
+        findings.append(finding(
+            "A1", table.name, row, col, show(summed[key]), show(stated),
             f"{name(*key)}：汇总报告中为 {show(stated)}，{parts} 个单位的报告之和为 {show(summed[key])}："
             "请核对汇总表的这个单元格，或各单位报告中的数字（reportfill aggregate … --provenance 可列出各单位的数字）",
             key))

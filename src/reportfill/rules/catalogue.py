@@ -5,14 +5,19 @@ from this catalogue, so a rule cannot be documented differently in two places. R
 are the rules of the official format (FORMAT.md); R11 and R12 warn about sizes: an
 amount that reads as 元 typed where 万元 is due, and the format's length for 一、总体情况;
 D1 is the format's ban on 年年雷同, measured as assessment schemes do; A1 is 逐级汇总 (an
-area's report sums its parts'). The code that applies each lives in the module named
-beside it.
+area's report sums its parts'); P1 says that a cross-year check (R6, R7, D1) was not
+made, because the report given as last year's is not. The code that applies each lives
+in the module named beside it.
+
+Findings are made with :func:`finding`, which takes the severity from here: a rule's
+severity is written once.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..findings import Finding
 from ..format.spec import Severity
 
 
@@ -45,18 +50,28 @@ CATALOGUE = (
                           "（不计导语、小标题，以及引用条例和格式、收费说明等固定表述）"),
     # rules.aggregate
     Rule("A1", "error", "汇总报告（需各单位的报告）：每个单元格等于各单位报告中同一单元格之和"),
+    # workflows.check, workflows.pairing
+    Rule("P1", "warning", "跨年核对用的上年报告应是本机关上一年度的报告（否则不作 R6、R7、D1）"),
 )
 
 RULES = {rule.id: rule for rule in CATALOGUE}
+SEVERITY_NAMES = {"error": "错误", "warning": "提醒"}
+
+
+def finding(rule: str, table: str, row: str, column: str, expected: str | None, actual: str | None,
+            message: str, cell: tuple[str, str, str] | None = None, *, severity: Severity | None = None) -> Finding:
+    """A :class:`~reportfill.findings.Finding` of ``rule``, with the catalogue's severity;
+    ``severity`` only for the exception a rule's title names (R9's title year)."""
+    return Finding(rule, severity or RULES[rule].severity, table, row, column, expected, actual, message, cell)
 
 
 def as_help() -> str:
     """The rule list for ``check --help`` (click keeps lines after a ``\\b`` as they are)."""
-    return "\b\n" + "\n".join(f"{r.id:<4}{'错误' if r.severity == 'error' else '提醒'}  {r.title}" for r in CATALOGUE)
+    return "\b\n" + "\n".join(f"{r.id:<4}{SEVERITY_NAMES[r.severity]}  {r.title}" for r in CATALOGUE)
 
 
 def as_markdown() -> str:
     """The rule list for the README."""
     lines = ["| 规则 | 级别 | 内容 |", "|---|---|---|"]
-    lines += [f"| {r.id} | {'错误' if r.severity == 'error' else '提醒'} | {r.title} |" for r in CATALOGUE]
+    lines += [f"| {r.id} | {SEVERITY_NAMES[r.severity]} | {r.title} |" for r in CATALOGUE]
     return "\n".join(lines)

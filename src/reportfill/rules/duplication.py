@@ -36,6 +36,7 @@ from difflib import SequenceMatcher
 from ..findings import Finding
 from ..format.spec import Format
 from ..report import Prose, Report
+from .catalogue import finding
 
 THRESHOLD = 0.5  # a report above this share of reused text gets the warning
 REUSED = 0.7
@@ -177,4 +178,4 @@ def check_reuse(reuse: Reuse) -> list[Finding]:
                f"{reuse.whole.reused_sentences} 句），超过 {THRESHOLD:.0%}"
                + (f"；重复最多的是{most}" if most else "")
                + "。年度报告应写本年度的工作，避免年年雷同：请按本年度的实际情况重新撰写")
-    return [Finding("D1", "warning", "", "正文", "", f"≤{THRESHOLD:.0%}", percent(rate), message)]
+    return [finding("D1", "", "正文", "", f"≤{THRESHOLD:.0%}", percent(rate), message)]

@@ -10,13 +10,15 @@ warning the clerk has to argue with costs more than a missed one.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from ..findings import Finding
 from ..format.formats import APPEALS
 from ..report import Values, show
+from ..text import nfkc
 from ..format.spec import Format
+from .catalogue import finding
+from .tables import cell_title
 
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+")
 _COMPARISON = re.compile(r"较|同比|环比|去年|上一年|上年(?!结转)|比上|增长|下降|减少|增加|持平")
@@ -30,6 +32,8 @@ _HYPOTHETICAL = re.compile(r"如|若|一旦|确保|避免|防止|杜绝")
 _NOT_ALL_APPLICATIONS = re.compile(r"复议|诉讼|自然人|法人|企业|机构|组织|信访|举报|投诉|建议|提案|咨询|其中|通过|当面"
                                    r"|信函|网上|网络|邮寄|传真|邮件|现场|窗口|平台|" + _HYPOTHETICAL.pattern)
 _CLAUSE_START = re.compile(r"[，,、]")
+# What every statement's patterns need: a figure or a negation. Text without one is skipped.
+_MAY_STATE = re.compile(r"\d|没有|未|无")
 
 
 @dataclass(frozen=True)
@@ -82,8 +86,12 @@ def check_prose(fmt: Format, values: Values, paragraphs: list[str], year: int | 
             checkable.append((statement, [total, total + more] if more else [total]))
     findings: list[Finding] = []
     for paragraph in paragraphs if checkable else ():
-        for sentence in _SENTENCE.findall(unicodedata.normalize("NFKC", paragraph)):
-            if _COMPARISON.search(sentence) or any(int(y) != year for y in _YEAR.findall(sentence) if year):
+        paragraph = nfkc(paragraph)
+        if not _MAY_STATE.search(paragraph):
+            continue
+        for sentence in _SENTENCE.findall(paragraph):
+            if not _MAY_STATE.search(sentence) or _COMPARISON.search(sentence) \
+                    or any(int(y) != year for y in _YEAR.findall(sentence) if year):
                 continue
             for statement, accepted in checkable:
                 figure = _stated(sentence, statement)
@@ -112,7 +120,7 @@ def _finding(fmt: Format, statement: _Statement, figure: tuple[int, str], accept
     names = [table.cell_name(*cell) for cell in statement.cells]
     if len(names) == 1 and names[0][0]:
         row, col = names[0]
-        where = f"{table.name} {row} · {col}"
+        where = cell_title(table, *statement.cells[0])
     else:
         row, col = "", " + ".join(name for _, name in names)
         where = f"{table.name} {col}"
@@ -122,4 +130,4 @@ def _finding(fmt: Format, statement: _Statement, figure: tuple[int, str], accept
         expected += f"（加上{also}为 {show(accepted[1])}）"
     number, words = figure
     message = f"正文中“{words}”与{where}不一致：表中为 {expected}，正文为 {number}，请核实"
-    return Finding("R8", "warning", table.name, row, col, expected, str(number), message)
+    return finding("R8", table.name, row, col, expected, str(number), message)

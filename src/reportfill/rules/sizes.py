@@ -16,8 +16,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from ..findings import Finding
 from ..format.spec import Format
-from ..report import Values, show
-from .tables import Source, table_source
+from ..report import Values, plain, show
+from .catalogue import finding
+from .tables import Source, is_number, table_source
 
 WAN = "万元"
 IMPLAUSIBLE_WAN = 10_000  # 1 亿元: more than a county bureau's fees, what 元 typed as 万元 gives
@@ -30,26 +31,26 @@ def check_amounts(fmt: Format, values: Values, source: Source | None = None) -> 
     source = source or table_source(fmt)
     findings = []
     for table in fmt.tables:
-        for p in table.slots:
-            key = (table.key, p.cell.row, p.cell.col)
+        for key, cell in table.keys:
+            if cell.kind != "amount" or table.units.get((cell.row, cell.col)) != WAN:
+                continue
             value = values.get(key)
-            if p.cell.kind == "amount" and table.units.get((p.cell.row, p.cell.col)) == WAN \
-                    and isinstance(value, (int, Decimal)) and not isinstance(value, bool) and value >= IMPLAUSIBLE_WAN:
-                findings.append(_amount_finding(table, p.cell.row, p.cell.col, value, source))
+            if is_number(value) and value >= IMPLAUSIBLE_WAN:
+                findings.append(_amount_finding(table, cell.row, cell.col, value, source))
     return findings
 
 
 def _amount_finding(table, row: str, col: str, value, source: Source) -> Finding:
     typed = show(value)
-    in_yuan = _plain(Decimal(value).scaleb(-4))  # 元 → 万元, and equally 万元 → 亿元
+    in_yuan = show(plain(Decimal(value).scaleb(-4)))  # 元 → 万元, and equally 万元 → 亿元
     rounded = Decimal(in_yuan).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    yi = f"= {in_yuan}" if rounded == Decimal(in_yuan) else f"约 {_plain(rounded)}"
+    yi = f"= {in_yuan}" if rounded == Decimal(in_yuan) else f"约 {show(plain(rounded))}"
     message = (
         f"{source.name_cell(table.key, row, col)}：{source.stated} {typed}，按万元是 {typed} 万元（{yi} 亿元）；"
         f"如果这是以元为单位的金额，{typed} 元 = {in_yuan} 万元，应写 {in_yuan}。请核实单位"
     )
     row_name, col_name = table.cell_name(row, col)
-    return Finding("R11", "warning", table.name, row_name, col_name, in_yuan, typed, message, (table.key, row, col))
+    return finding("R11", table.name, row_name, col_name, in_yuan, typed, message, (table.key, row, col))
 
 
 def check_lengths(fmt: Format, sections: dict[str, Sequence[str]]) -> list[Finding]:
@@ -67,7 +68,7 @@ def check_lengths(fmt: Format, sections: dict[str, Sequence[str]]) -> list[Findi
                 f"小节编号不计），格式要求篇幅原则上不超过 {section.max_chars} 字：请精简约 "
                 f"{length - section.max_chars} 字"
             )
-            findings.append(Finding("R12", "warning", "", section.heading, "", str(section.max_chars),
+            findings.append(finding("R12", "", section.heading, "", str(section.max_chars),
                                     str(length), message))
     return findings
 
@@ -88,9 +89,4 @@ def count_chars(text: str) -> int:
             count += 1
             in_run = True
     return count
-
-
-def _plain(value: Decimal) -> str:
-    """A decimal without trailing zeros or an exponent: 28.1632, 10, 0.5."""
-    return format(value.normalize(), "f")
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 
 from ..findings import Finding
-from ..format.formats import format_or_none
+from ..format.formats import FIELDS, format_or_none
 from ..format.spec import Format
+from .catalogue import finding
 
 YEAR_IN_TITLE = re.compile(r"(\d{4})\s*年")
 
@@ -21,19 +22,19 @@ def check_structure(fmt: Format, title: str, year: int | None, headings: list[st
     expected = [s.heading for s in fmt.sections]
     missing = [h for h in expected if h not in headings]
     for h in missing:
-        findings.append(Finding("R9", "error", "", h, "", h, None, f"缺少标题“{h}”：六个部分的标题须齐全，按规定顺序排列"))
+        findings.append(finding("R9", "", h, "", h, None, f"缺少标题“{h}”：六个部分的标题须齐全，按规定顺序排列"))
     for h, found in (worded or {}).items():
         if h in headings:
-            findings.append(Finding("R9", "error", "", h, "", h, found,
+            findings.append(finding("R9", "", h, "", h, found,
                                     f"标题“{found}”与规定的标题“{h}”不一致，请改为规定的写法"))
     present = [h for h in headings if h in expected]
     if not missing and present != expected:
-        findings.append(Finding("R9", "error", "", "", "", "、".join(expected), "、".join(present),
+        findings.append(finding("R9", "", "", "", "、".join(expected), "、".join(present),
                                 f"六个部分的顺序不对：应为 {'、'.join(h[:2].rstrip('、') for h in expected)}，文中为 {'、'.join(h[:2].rstrip('、') for h in present)}"))
     found = YEAR_IN_TITLE.search(title or "")
     if year is not None and found and int(found.group(1)) != year:
-        findings.append(Finding("R9", "warning", "", "标题", "", str(year), found.group(1),
-                                f"标题中的年度为 {found.group(1)} 年，报告年度为 {year} 年"))
+        findings.append(finding("R9", "", FIELDS["title"], "", str(year), found.group(1),
+                                f"标题中的年度为 {found.group(1)} 年，报告年度为 {year} 年", severity="warning"))
     return findings
 
 
@@ -42,7 +43,7 @@ def check_fee_statement(fmt: Format, other_section_text: str) -> list[Finding]:
     if not fmt.fee_statement or any(word in other_section_text for word in fmt.fee_statement):
         return []
     heading, fee = fmt.sections[-1].heading, fmt.fee_statement[0]
-    return [Finding("R10", "warning", "", heading, "", fee, None,
+    return [finding("R10", "", heading, "", fee, None,
                     f"“{heading}”未说明{fee}的收取情况（未收取也建议写明“本年度未收取{fee}”）")]
 
 
@@ -54,4 +55,4 @@ def check_layout_year(fmt: Format, year: int | None) -> list[Finding]:
         return []
     years = f"{fmt.first_year}–{fmt.last_year} 年度" if fmt.last_year else f"{fmt.first_year} 年度及以后"
     message = f"{year} 年度的报告应使用{right.basis}规定的表格格式，本报告的表格是{fmt.basis}的格式（用于 {years}的报告）"
-    return [Finding("R9", "error", "", "表格格式", "", right.basis, fmt.basis, message)]
+    return [finding("R9", "", "表格格式", "", right.basis, fmt.basis, message)]

@@ -15,6 +15,7 @@ from typing import Callable
 from ..findings import Finding
 from ..format.spec import Equation, Format, Table, ValueKind
 from ..report import Values, show
+from .catalogue import finding
 
 
 @dataclass(frozen=True)
@@ -71,11 +72,11 @@ def derive(fmt: Format, values: Values) -> Values:
     while pending:
         waiting = []
         for eq in pending:
-            target = (eq.table, *eq.left[0])
-            terms = [out.get((eq.table, *cell)) for cell in eq.right]
+            target = eq.left_keys[0]
             if target in out:
                 continue
-            if all(isinstance(t, (int, Decimal)) and not isinstance(t, bool) for t in terms):
+            terms = [out.get(key) for key in eq.right_keys]
+            if all(map(is_number, terms)):
                 out[target] = sum(terms)
             else:
                 waiting.append(eq)
@@ -85,11 +86,15 @@ def derive(fmt: Format, values: Values) -> Values:
     return out
 
 
-def _numbers(values: Values, table: str, cells) -> list | None:
-    found = [values.get((table, *cell)) for cell in cells]
-    if all(isinstance(v, (int, Decimal)) and not isinstance(v, bool) for v in found):
-        return found
-    return None
+def is_number(value: object) -> bool:
+    """An int or a Decimal, not a bool (which Python counts as an int)."""
+    kind = type(value)
+    return kind is int or kind is Decimal or (kind is not bool and isinstance(value, (int, Decimal)))
+
+
+def _numbers(values: Values, keys) -> list | None:
+    found = [values.get(key) for key in keys]
+    return found if all(map(is_number, found)) else None
 
 
 def check_values(fmt: Format, values: Values, source: Source | None = None) -> list[Finding]:
@@ -100,14 +105,16 @@ def check_values(fmt: Format, values: Values, source: Source | None = None) -> l
     source = source or table_source(fmt)
     findings = []
     for table in fmt.tables:
-        for p in table.slots:
-            key = (table.key, p.cell.row, p.cell.col)
+        for key, cell in table.keys:
             if key in values:
-                problem = value_problem(p.cell.kind, values[key])
+                value = values[key]
+                if type(value) is int and value >= 0 and cell.kind != "text":
+                    continue  # what nearly every cell holds, and good in every kind but text
+                problem = value_problem(cell.kind, value)
                 if problem:
-                    findings.append(_cell_finding("R5", table, p.cell.row, p.cell.col, show(values[key]), problem, source))
+                    findings.append(_cell_finding("R5", table, cell.row, cell.col, show(value), problem, source))
     for eq in fmt.equations:
-        left, right = _numbers(values, eq.table, eq.left), _numbers(values, eq.table, eq.right)
+        left, right = _numbers(values, eq.left_keys), _numbers(values, eq.right_keys)
         if left is None or right is None or sum(left) == sum(right):
             continue
         findings.append(_equation_finding(fmt, eq, left, right, values, source))
@@ -117,7 +124,7 @@ def check_values(fmt: Format, values: Values, source: Source | None = None) -> l
 def _cell_finding(rule, table, row, col, actual, problem, source: Source) -> Finding:
     row_name, col_name = table.cell_name(row, col)
     where = source.name_cell(table.key, row, col)
-    return Finding(rule, "error", table.name, row_name, col_name, None, actual,
+    return finding(rule, table.name, row_name, col_name, None, actual,
                    f"{where}：{source.stated} {actual}，{problem}", (table.key, row, col))
 
 
@@ -129,7 +136,7 @@ def _equation_finding(fmt: Format, eq: Equation, left, right, values: Values, so
         expected, actual = show(sum(right)), show(left[0])
         parts = f"（{' + '.join(show(n) for n in right)}）" if source.itemized else ""
         message = f"{source.name_cell(table.key, row, col)}：各分项合计为 {expected}{parts}，{source.stated} {actual}"
-        return Finding(eq.rule, "error", table.name, row_name, col_name, expected, actual, message,
+        return finding(eq.rule, table.name, row_name, col_name, expected, actual, message,
                        (table.key, row, col))
 
     def term(r, c, n):
@@ -151,7 +158,7 @@ def _equation_finding(fmt: Format, eq: Equation, left, right, values: Values, so
         f"{table.name} {col_name}：{side(eq.left, left)} = {expected}，"
         f"而 {side(eq.right, right)} = {actual}，两边应相等"
     )
-    return Finding(eq.rule, "error", table.name, row_name, col_name, expected, actual, message,
+    return finding(eq.rule, table.name, row_name, col_name, expected, actual, message,
                    (table.key, *eq.left[0]))
 
 
@@ -183,8 +190,8 @@ def check_continuity(fmt: Format, values: Values, previous: Values) -> list[Find
     findings = []
     for rule in fmt.continuity:
         table = fmt.table[rule.table]
-        now = _numbers(values, rule.table, [(r, c) for r, c, _ in rule.this_year])
-        before = _numbers(previous, rule.table, rule.last_year)
+        now = _numbers(values, [(rule.table, r, c) for r, c, _ in rule.this_year])
+        before = _numbers(previous, [(rule.table, r, c) for r, c in rule.last_year])
         if now is None or before is None:
             continue
         total_now = sum(sign * n for (_, _, sign), n in zip(rule.this_year, now))
@@ -197,7 +204,7 @@ def check_continuity(fmt: Format, values: Values, previous: Values) -> list[Find
             f"{' + ' if sign > 0 and i else ''}{' − ' if sign < 0 else ''}{' '.join(table.cell_name(r, c))} {show(n)}"
             for i, ((r, c, sign), n) in enumerate(zip(rule.this_year, now))
         )
-        message = f"{table.name} {row_name} · {col_name}：{here} 应等于 {last}"
-        findings.append(Finding(rule.rule, rule.severity, table.name, row_name, col_name,
+        message = f"{cell_title(table, row, col)}：{here} 应等于 {last}"
+        findings.append(finding(rule.rule, table.name, row_name, col_name,
                                 show(sum(before)), show(total_now), message, (table.key, row, col)))
     return findings

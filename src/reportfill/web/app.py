@@ -28,15 +28,15 @@ from starlette.staticfiles import StaticFiles
 
 from ..errors import Problem, ReportfillError, ReportRejected
 from ..findings import Finding, Result
-from ..format.formats import FILLABLE, format_or_none
+from ..format.formats import FIELDS, fillable_problem, format_for_year
 from ..readers.source import megabytes
 from ..readers.toml_input import read_toml
 from ..reporters.summary import summary_xlsx
 from ..reporters.text import outcome, reuse_lines, verdict
-from ..rules.catalogue import RULES
+from ..rules.catalogue import RULES, SEVERITY_NAMES
 from ..rules.duplication import percent
 from ..workflows.batch import check_one
-from ..workflows.next_year import start_from
+from ..workflows.next_year import GapYear, start_from
 from ..writers.scaffold import fillable_format, scaffold, write_input
 from . import form as forms
 from .folder import Conflict, Folder, NotFound, digest
@@ -44,7 +44,6 @@ from .guard import LOOPBACK, UPLOAD_LIMIT, Guard, Refused
 from .pages import layout, numbers, page
 
 STATIC = Path(__file__).parent / "static"
-_SEVERITY = {"error": "错误", "warning": "提醒"}
 _HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                                "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
@@ -94,7 +93,7 @@ def _problems(exc: ReportfillError) -> list[str]:
 
 
 def finding_json(f: Finding) -> dict:
-    return {"rule": f.rule, "severity": f.severity, "level": _SEVERITY[f.severity], "title": RULES[f.rule].title,
+    return {"rule": f.rule, "severity": f.severity, "level": SEVERITY_NAMES[f.severity], "title": RULES[f.rule].title,
             "table": f.table, "message": f.message, "cell": forms.cell_id(f.cell) if f.cell else None}
 
 
@@ -130,10 +129,10 @@ def create_app(root: Path, *, hosts: tuple[str, ...] = LOOPBACK, any_host: bool 
 
         def create() -> str:
             if not values["year"].isdigit():
-                raise ReportfillError(Problem("年度", "请填写报告年度，例如 2024"))
+                raise ReportfillError(Problem(FIELDS["year"], "请填写报告年度，例如 2024"))
             agency, year = values["agency"], int(values["year"])
             if not agency:
-                raise ReportfillError(Problem("机关名称", "不能为空"))
+                raise ReportfillError(Problem(FIELDS["agency"], "不能为空"))
             target = folder.new_input_path(agency, year)
             warnings = []
             if upload is not None:
@@ -152,6 +151,9 @@ def create_app(root: Path, *, hosts: tuple[str, ...] = LOOPBACK, any_host: bool 
 
         try:
             name = await run_in_threadpool(create)
+        except GapYear as exc:
+            told = [f"{p}：请勾选“上一年度没有报告，允许用更早年度的报告”" for p in exc.problems]
+            return await run_in_threadpool(start_page, request, told, values, 422)
         except ReportfillError as exc:
             return await run_in_threadpool(start_page, request, _problems(exc), values, 422)
         return RedirectResponse(f"/edit/{quote(name, safe='')}", status_code=303)
@@ -167,11 +169,13 @@ def create_app(root: Path, *, hosts: tuple[str, ...] = LOOPBACK, any_host: bool 
             cannot = Problem("", "网页编辑器无法打开这个文件：请先用文本编辑器按上面的说明改正")
             raise ReportfillError([*exc.problems, cannot]) from None
         year = data.get("year")
-        fmt = format_or_none(year) if isinstance(year, int) and not isinstance(year, bool) else None
-        if fmt is None or not fmt.generated:
-            raise ReportfillError(Problem(f"inputs/{name}", f"文件中的年度（year）缺失或不是 {FILLABLE.first_year} "
-                                                          "年及以后的年度，网页编辑器无法打开：请用文本编辑器改正"))
-        return path, raw, text, data, fmt, year
+        if not isinstance(year, int) or isinstance(year, bool):
+            problem = "文件中没有写年度（year = 2024 这样的整数）"
+        else:
+            problem = fillable_problem(year, today)
+        if problem:
+            raise ReportfillError(Problem(f"inputs/{name}", f"{problem}。网页编辑器无法打开这个文件：请用文本编辑器改正"))
+        return path, raw, text, data, format_for_year(year), year
 
     def editor_page(name: str) -> Response:
         path, raw, text, data, fmt, _ = opened(name)
@@ -257,8 +261,8 @@ def create_app(root: Path, *, hosts: tuple[str, ...] = LOOPBACK, any_host: bool 
         name = request.path_params["name"]
 
         def run():
-            from ..office import convert, find_soffice
-            from ..workflows.fill import Occupied, fill
+            from ..office import find_soffice
+            from ..workflows.fill import Occupied, export_pdfs, fill
 
             form, text, version = save_form(name, data)
             shown = evaluation_json(name, form, text)
@@ -285,10 +289,10 @@ def create_app(root: Path, *, hosts: tuple[str, ...] = LOOPBACK, any_host: bool 
             if filled.backup:
                 messages.append(f"原文件已保留为：outputs/{filled.backup.name}")
             if find_soffice() is not None:
-                try:
-                    written += convert([filled.output], "pdf")
-                except ReportfillError as exc:
-                    messages += ["PDF 没有导出：", *_problems(exc)]
+                exported = export_pdfs([filled.output])
+                written += exported.written
+                messages += ["PDF 没有导出：", *map(str, exported.problems)] if exported.problems else []
+                messages += [exported.note] if exported.note else []
             shown["downloads"] = [{"name": p.name, "url": f"/outputs/{quote(p.name, safe='')}"} for p in written]
             shown["messages"] = messages + [f"提示（{w.rule}）：{w.message}" for w in filled.warnings]
             return shown, 200

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..agencies import same_agency
 from ..errors import Problem, ReportfillError
-from ..files import write_atomic
+from ..files import is_backup, write_atomic
 from ..findings import Result
 from ..readers import REPORT_SUFFIXES
 from ..readers.toml_input import load_input, read_toml
@@ -83,7 +83,8 @@ class Folder:
         return found
 
     def input_files(self) -> dict[str, Path]:
-        return self._members(self.inputs, (".toml",))
+        """The inputs, without those ``--force`` kept as ``name.bak.toml``."""
+        return {name: path for name, path in self._members(self.inputs, (".toml",)).items() if not is_backup(Path(name))}
 
     def output_files(self) -> dict[str, Path]:
         return self._members(self.outputs, REPORT_SUFFIXES)

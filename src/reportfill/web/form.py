@@ -30,11 +30,11 @@ from ..readers.toml_numbers import meant
 from ..report import Item, Prose, Report, Values, show
 from ..rules.content import check_report
 from ..rules.duplication import Reuse
-from ..rules.tables import check_values, derive, value_problem
-from ..text import is_blank_mark, normalize, read_number, similarity
+from ..rules.tables import cell_title, check_values, derive, value_problem
+from ..text import is_blank_mark, normalize, paragraphs, read_number, similarity
 from ..values import unreadable_findings
 from ..workflows.check import with_previous
-from ..writers.input_edit import Edited, EditedItem, EditedProse, edited_text, paragraphs
+from ..writers.input_edit import Edited, EditedItem, EditedProse, edited_text
 from ..writers.scaffold import default_title
 
 Key = tuple[str, str, str]
@@ -235,8 +235,7 @@ def saved_text(form: Form, original: str) -> str:
         names = []
         for table_key, (row, col, text) in form.blank[:5]:
             table = form.fmt.table[table_key]
-            row_name, col_name = table.cell_name(row, col)
-            names.append(f"{table.name} {row_name} · {col_name}（{'空白' if not text else f'“{text}”'}）")
+            names.append(f"{cell_title(table, row, col)}（{'空白' if not text else f'“{text}”'}）")
         more = f"等 {len(form.blank)} 处" if len(form.blank) > 5 else ""
         raise _refuse(f"{'；'.join(names)}{more}没有填写数字：请填写数字（没有的填 0）后再保存")
     return edited_text(original, form.fmt, form.edited)

@@ -13,6 +13,7 @@ from ..format.formats import FIELDS, FILLABLE
 from ..format.spec import Format, Label, Table
 from ..readers import REPORT_SUFFIXES
 from ..rules.catalogue import RULES
+from ..rules.tables import cell_title
 from ..writers.render import item_number
 from .form import cell_id
 
@@ -68,9 +69,8 @@ def layout(fmt: Format, table: Table) -> TableLayout:
             rows[p.row].append(Cell(p.rows, p.cols, label=cell.text, group=cell.group))
             continue
         key = (table.key, cell.row, cell.col)
-        row_name, col_name = table.cell_name(cell.row, cell.col)
         rows[p.row].append(Cell(
-            p.rows, p.cols, id=cell_id(key), name=" · ".join(x for x in (f"{table.name} {row_name}".strip(), col_name) if x),
+            p.rows, p.cols, id=cell_id(key), name=cell_title(table, cell.row, cell.col),
             derived=key in fmt.derived, kind=cell.kind, unit=table.units.get((cell.row, cell.col), "")))
     total = sum(table.column_widths)
     return TableLayout(table.key, table.name, fmt.sections[table.section].heading,

@@ -28,11 +28,13 @@ from pathlib import Path
 from ..agencies import agency_key
 from ..errors import Problem, ReportfillError
 from ..findings import Result
+from ..format.formats import outcome_rows
 from ..format.spec import Format, Table
+from ..readers.toml_labels import bare
 from ..report import Item, Prose, Report, Value, Values, show
 from ..rules.aggregate import check_sums, summed_cells
 from ..rules.tables import derive, table_source
-from ..writers.scaffold import Notes, default_title, fillable_format, input_text
+from ..writers.scaffold import PROBLEM_ITEMS, Notes, default_title, fillable_format, input_text
 from .check import add_findings
 
 SUMMED_RULES = ("R1", "R2", "R3", "R4", "R5")  # the rules on the numbers a sum is made of
@@ -235,8 +237,8 @@ def aggregate(sources: Iterable[str | Path | Result], agency: str, year: int, *,
     overview, problems, other = (s.key for s in fmt.sections if s.key not in fmt.table)
     prose = {
         overview: Prose(draft_overview(fmt, area, year, derive(fmt, values), len(parts))),
-        problems: Prose((), (Item("存在问题", (f"{TO_WRITE}本级政府信息公开工作存在的主要问题。",)),
-                             Item("改进情况", (f"{TO_WRITE}上一年度问题的改进情况，以及下一步的工作安排。",)))),
+        problems: Prose((), tuple(Item(title, (f"{TO_WRITE}{what}",)) for title, what in zip(PROBLEM_ITEMS, (
+            "本级政府信息公开工作存在的主要问题。", "上一年度问题的改进情况，以及下一步的工作安排。")))),
         other: Prose(fee_paragraphs(fmt, parts)),
     }
     report = Report(fmt=fmt, agency=agency, year=year, title=default_title(fmt, agency, year),
@@ -261,9 +263,7 @@ def area_of(agency: str) -> str:
 def _words(label: str) -> str:
     """A table label as words in a sentence: "（二）部分公开（区分处理的，…）" → 部分公开,
     "一、本年新收政府信息公开申请数量" → 本年新收政府信息公开申请."""
-    words = re.sub(r"^(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d+\.)", "", label)
-    words = re.sub(r"[（(][^（()）]*[)）]$", "", words)
-    return words.removesuffix("数量")
+    return bare(label).removesuffix("数量")
 
 
 def _row(table: Table, row: str) -> str:
@@ -283,8 +283,7 @@ def draft_overview(fmt: Format, area: str, year: int, values: Values, count: int
         return show(values[(table.key, row, col)])
 
     outcomes: dict[str, int] = {}
-    rows = applications.row_keys
-    for row in rows[rows.index("disclosed"): rows.index("total")]:
+    for row in outcome_rows(applications):
         outcomes[_group(applications, row)] = outcomes.get(_group(applications, row), 0) + values[(applications.key, row, "total")]
     results = "，".join(f"{words}{number}件" for words, number in outcomes.items())
     handled = (f"{year}年，{area}各级行政机关{_row(applications, 'received')}{n(applications, 'received', 'total')}件，"
@@ -340,7 +339,7 @@ def _header(fmt: Format, year: int, parts: list[Part]) -> tuple[str, ...]:
     return (
         f"由 reportfill aggregate 汇总 {len(parts)} 个单位的 {year} 年度报告：表格是各单位逐格相加之和，"
         "收费金额按小数精确相加。",
-        f"一、总体情况开头是根据汇总数字起草的文字，请核对、补充；标有{TO_WRITE}的地方请撰写；",
+        f"{fmt.sections[0].heading}开头是根据汇总数字起草的文字，请核对、补充；标有{TO_WRITE}的地方请撰写；",
         f"{fmt.sections[-1].heading}列出了各单位关于{fmt.fee_statement[0]}的说明，请核对。",
         "写好后运行：reportfill fill 本文件.toml",
         "汇总的报告：",

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Problem, ReportfillError, ReportRejected
+from ..files import is_backup
 from ..findings import Finding, Result
 
 
@@ -56,12 +57,13 @@ def listed(name: str) -> bool:
 
 def expand(paths: Iterable[str | Path | Result], suffix: str) -> list[Path | Result]:
     """The files named by ``paths``: a folder stands for the files in it ending in
-    ``suffix`` (not its sub-folders), in name order; a file is taken as given, whatever
-    its name. A file named twice is taken once. A folder without such files becomes a
+    ``suffix`` (not its sub-folders) but those ``--force`` kept as ``name.bak.ext``, in
+    name order; a file is taken as given, whatever its name. A file named twice is taken once. A folder without such files becomes a
     ``bad`` result in its place. Expanding what this returned gives the same list, so a
     caller can expand first (to count the files) and pass the result on."""
-    def take(member: Path) -> bool | str:
-        return member.name.lower().endswith(suffix) and listed(member.name) and member.is_file()
+    def take(member: Path) -> bool:
+        return (member.name.lower().endswith(suffix) and listed(member.name) and not is_backup(member)
+                and member.is_file())
 
     return _expand(paths, take, f"文件夹中没有 {suffix} 文件")
 
@@ -72,7 +74,8 @@ def expand_reports(paths: Iterable[str | Path | Result], *, inputs: bool = False
     .toml), and each other entry of the folder -- a text file, a Word lock file, a
     sub-folder -- becomes a ``skipped`` result saying why, in its place in name order."""
     def take(member: Path) -> bool | str:
-        if inputs and member.suffix.lower() == ".toml" and listed(member.name) and member.is_file():
+        if inputs and member.suffix.lower() == ".toml" and listed(member.name) and not is_backup(member) \
+                and member.is_file():
             return True
         return _not_a_report(member) or True
 
@@ -101,10 +104,9 @@ def _not_a_report(member: Path) -> str:
     if member.is_dir():
         return "这是子文件夹，不核对其中的文件（需要时请单独指定这个文件夹）"
     from ..readers import REPORT_SUFFIXES
-    from .fill import is_backup
 
     if is_backup(member):
-        return "reportfill fill --force 保留的旧文件（备份），不核对"
+        return "reportfill 用 --force 替换文件时保留的旧文件（备份），不核对"
     suffix = member.suffix.lower()
 
     if suffix in REPORT_SUFFIXES:
@@ -130,7 +132,7 @@ def _expand(paths, take: Callable[[Path], bool | str], empty: str) -> list[Path 
                 elif verdict:
                     members.append(member)
             if not any(isinstance(m, Path) for m in members):
-                found.append(Result(str(path), problems=(empty,)))
+                found.append(failed(path, reason=empty))
             candidates = members
         else:
             candidates = [path]
@@ -147,10 +149,10 @@ def _expand(paths, take: Callable[[Path], bool | str], empty: str) -> list[Path 
 
 # ------------------------------------------------------------------ running a pool
 
-def _run(function: Callable, tasks: Sequence, jobs: int | None, failed: Callable[[Any, str], Any]):
+def _run(function: Callable, tasks: Sequence, jobs: int | None, lost: Callable[[Any, str], Any]):
     """``function`` over ``tasks``, results in task order, in a process pool when there
     is more than one task and core. A worker that dies takes the rest of the batch with
-    it; those tasks get ``failed(task, reason)``."""
+    it; those tasks get ``lost(task, reason)``."""
     count = min(workers(jobs), len(tasks))
     if count <= 1:
         yield from map(function, tasks)
@@ -165,7 +167,7 @@ def _run(function: Callable, tasks: Sequence, jobs: int | None, failed: Callable
             yield result
     except BrokenProcessPool:
         for task in tasks[done:]:
-            yield failed(task, "处理进程意外退出（可能是内存不足）；请单独处理这个文件")
+            yield lost(task, "处理进程意外退出（可能是内存不足）；请单独处理这个文件")
     except BaseException:  # interrupted, or the caller stopped early: drop what is queued
         pool.shutdown(wait=True, cancel_futures=True)  # and let what runs finish or die
         raise
@@ -174,6 +176,21 @@ def _run(function: Callable, tasks: Sequence, jobs: int | None, failed: Callable
 
 def _unexpected(exc: BaseException) -> str:
     return f"内部错误（{type(exc).__name__}：{exc}）；请把这个文件和这条信息报告给维护者"
+
+
+def failed(source: str | Path, *, problems: Iterable[Problem] = (), reason: str = "", **more) -> Result:
+    """The result of a file that could not be used, with why: each of ``problems``
+    without the file's own name, which the result already gives, but with any other
+    place it names (a line of the input, the template, the output it would replace);
+    and ``reason``, a sentence of this run's own. ``more`` sets other fields
+    (``backup``)."""
+    where = str(source)
+    reasons = [p.message if p.where == where else str(p) for p in problems]
+    return Result(where, problems=(*reasons, *([reason] if reason else [])), **more)
+
+
+def _pool_failed(task, why: str) -> Result:
+    return failed(task[0], reason=why)
 
 
 # ------------------------------------------------------------------ fill
@@ -196,11 +213,11 @@ def _fill_one(task: tuple[Path, Path, Path | None, Path]) -> _Staged | Result:
         target = default_output(report, out_dir)
         return _Staged(source, target, stage(target, data, staging), tuple(warnings))
     except ReportfillError as exc:
-        return Result(str(source), problems=tuple(map(str, exc.problems)))
+        return failed(source, problems=exc.problems)
     except ReportRejected as exc:
         return Result(str(source), list(exc.findings))
     except Exception as exc:  # a bug must not cost the other inputs their reports
-        return Result(str(source), problems=(f"{source}：{_unexpected(exc)}",))
+        return failed(source, reason=_unexpected(exc))
 
 
 def _name_key(path: Path) -> str:
@@ -231,7 +248,7 @@ def fill_many(
     claimed: dict[str, Path] = {}
     with _staging(out_dir, needed=bool(sources)) as staging:
         tasks = [(p, out_dir, template, staging) for p in sources]
-        results = _run(_fill_one, tasks, jobs, lambda task, why: Result(str(task[0]), problems=(f"{task[0]}：{why}",)))
+        results = _run(_fill_one, tasks, jobs, _pool_failed)
         outcomes = _in_order(
             entries, results, progress,
             ready=lambda entry: entry if isinstance(entry, Result) else None,
@@ -272,16 +289,15 @@ def _settle(staged: _Staged, claimed: dict[str, Path], force: bool) -> Result:
     first = claimed.get(key)
     if first is not None:
         staged.staged.unlink(missing_ok=True)
-        return Result(str(staged.source), problems=(
-            f"{staged.source}：与 {first} 的标题相同，输出文件 {staged.target} 已由它生成，没有覆盖；"
-            "请在其中一个输入中用 title = \"…\" 写不同的标题，或分两次填写到不同的 --out-dir",
-        ))
+        return failed(staged.source, reason=(
+            f"与 {first} 的标题相同，输出文件 {staged.target} 已由它生成，没有覆盖；"
+            "请在其中一个输入中用 title = \"…\" 写不同的标题，或分两次填写到不同的 --out-dir"))
     try:
         backup = put_in_place(staged.staged, staged.target, force=force)
     except Occupied as exc:  # the result says where replacing it would keep it
-        return Result(str(staged.source), problems=tuple(map(str, exc.problems)), backup=exc.backup)
+        return failed(staged.source, problems=exc.problems, backup=exc.backup)
     except ReportfillError as exc:
-        return Result(str(staged.source), problems=tuple(map(str, exc.problems)))
+        return failed(staged.source, problems=exc.problems)
     claimed[key] = staged.source
     return Result(str(staged.source), list(staged.warnings), kind="toml", output=staged.target, backup=backup)
 
@@ -306,9 +322,9 @@ def check_one(source: Path | bytes, *, name: str | None = None, previous: Result
             raise converted
         return check_document(source, previous=previous, name=name, converted_docx=converted)
     except ReportfillError as exc:
-        return Result(where, problems=tuple(p.message for p in exc.problems))
+        return failed(where, problems=exc.problems)
     except Exception as exc:  # a bug must not cost the other files their answers
-        return Result(where, problems=(_unexpected(exc),))
+        return failed(where, reason=_unexpected(exc))
 
 
 def check_many(
@@ -336,7 +352,7 @@ def check_many(
     files = [p for p in entries if isinstance(p, Path)]
     with convert_all(files) as converted:
         tasks = [(p, prior, converted.get(p)) for p in files]
-        results = _run(_check_one, tasks, jobs, lambda task, why: Result(str(task[0]), problems=(why,)))
+        results = _run(_check_one, tasks, jobs, _pool_failed)
         results = _in_order(entries, results, progress, ready=lambda entry: entry if isinstance(entry, Result) else None)
     if prior is not None:
         refuse_other_agencies(results, prior)
@@ -352,9 +368,9 @@ def _read_one(task: tuple[Path, Path | ReportfillError | None]) -> Result:
             raise converted
         return read_report(path, converted_docx=converted)
     except ReportfillError as exc:  # a TOML input's problems name its line too
-        return Result(str(path), problems=tuple(p.message if p.where == str(path) else str(p) for p in exc.problems))
+        return failed(path, problems=exc.problems)
     except Exception as exc:  # a bug must not cost the other files their answers
-        return Result(str(path), problems=(_unexpected(exc),))
+        return failed(path, reason=_unexpected(exc))
 
 
 def read_many(
@@ -375,7 +391,7 @@ def read_many(
     files = [p for p in entries if isinstance(p, Path)]
     with convert_all(files) as converted:
         tasks = [(p, converted.get(p)) for p in files]
-        results = _run(_read_one, tasks, jobs, lambda task, why: Result(str(task[0]), problems=(f"{task[0]}：{why}",)))
+        results = _run(_read_one, tasks, jobs, _pool_failed)
         return _in_order(entries, results, progress, ready=lambda entry: entry if isinstance(entry, Result) else None)
 
 

@@ -21,10 +21,11 @@ from ..findings import Finding, Result
 from ..format.formats import FORMATS, format_or_none
 from ..format.spec import Format
 from ..locate import locate
-from ..outline import agency_of, outline, report_year
+from ..outline import Outline, agency_of, outline, report_year
 from ..readers import read
 from ..readers.toml_input import load_input
 from ..report import Report
+from ..rules.catalogue import finding
 from ..rules.duplication import check_reuse, measure
 from ..rules.prose import check_prose
 from ..rules.sizes import check_amounts, check_lengths
@@ -95,6 +96,12 @@ def add_findings(result: Result, findings: list[Finding]) -> Result:
 
 def judge(document: Document, where: str) -> Result:
     """Locate the tables of a read document, read its numbers and text, apply the rules."""
+    return judged(document, where)[0]
+
+
+def judged(document: Document, where: str) -> tuple[Result, Outline]:
+    """:func:`judge`, with the outline of the document's text outside its tables:
+    ``extract`` lists what that outline holds and the input has no place for."""
     outside = [p.text for p in document.paragraphs if not p.inside]
     located = locate(document, prefer=format_or_none(report_year(FORMATS[0], outside)))
     if located is None:
@@ -126,7 +133,7 @@ def judge(document: Document, where: str) -> Result:
         values=values,
     )
     return Result(where, _in_table_order(fmt, findings), report=report, kind=document.kind,
-                  published=document.published)
+                  published=document.published), parts_of
 
 
 def not_last_years(report: Report, prior: Report) -> list[Finding]:
@@ -135,11 +142,11 @@ def not_last_years(report: Report, prior: Report) -> list[Finding]:
     findings = []
     agency, other = report.agency, prior.agency
     if agency and other and not same_agency(agency, other):
-        findings.append(Finding("R6", "warning", "", "上年报告", "", agency, other,
+        findings.append(finding("P1", "", "上年报告", "", agency, other,
                                 f"作为上年报告给出的是“{other}”的报告，本报告是“{agency}”的，没有进行跨年核对（R6、R7）"
                                 "和重复率计算：请使用本机关上一年度的报告"))
     if year is not None and before is not None and before != year - 1:
-        findings.append(Finding("R6", "warning", "", "上年报告", "", str(year - 1), str(before),
+        findings.append(finding("P1", "", "上年报告", "", str(year - 1), str(before),
                                 f"作为上年报告给出的是 {before} 年度的报告，本报告是 {year} 年度的，没有进行跨年核对（R6、R7）"
                                 f"和重复率计算：请使用 {year - 1} 年度的报告"))
     return findings

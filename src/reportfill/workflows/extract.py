@@ -18,16 +18,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import Problem, ReportfillError
+from ..files import Written
 from ..findings import Finding
-from ..format.formats import FORMATS, format_or_none
-from ..locate import locate
-from ..outline import outline
+from ..format.formats import FILLABLE, format_or_none
+from ..outline import Outline
 from ..readers import read
 from ..report import Report
 from ..rules.tables import check_values, derive, table_source
 from ..text import is_blank_mark
 from ..writers.scaffold import Notes, default_input_path, input_text, write_input
-from .check import judge
+from .check import judged
 
 Key = tuple[str, str, str]
 
@@ -82,7 +82,7 @@ def extract(source: Path | str | bytes, *, agency: str | None = None, year: int 
     the report cannot be read, is not in the input's format, or lacks agency or year."""
     where = name or (str(source) if not isinstance(source, bytes) else "文档")
     document = read(source, where)
-    result = judge(document, where)
+    result, sections = judged(document, where)
     read_report = result.report
     fmt = read_report.fmt
     agency = (agency or read_report.agency).strip()
@@ -99,13 +99,13 @@ def extract(source: Path | str | bytes, *, agency: str | None = None, year: int 
     findings += [f for f in check_values(fmt, with_zeros) if f not in result.findings]
     empty = tuple(s.heading for s in fmt.sections
                   if s.key not in fmt.table and not (report.prose[s.key].paragraphs or report.prose[s.key].items))
-    return Extracted(input_text(report, notes), report, zeroed, _left_out(document, fmt), empty, findings)
+    return Extracted(input_text(report, notes), report, zeroed, _left_out(sections, fmt), empty, findings)
 
 
 def write_extracted(source: Path | str, target: Path | None = None, *, force: bool = False,
-                    agency: str | None = None, year: int | None = None) -> tuple[Extracted, Path]:
+                    agency: str | None = None, year: int | None = None) -> tuple[Extracted, Written]:
     """:func:`extract` written to ``target`` (default ``inputs/{agency}-{year}.toml``);
-    an existing file is only replaced with ``force``."""
+    an existing file is only replaced with ``force``, and kept as ``name.bak.toml``."""
     extracted = extract(source, agency=agency, year=year)
     report = extracted.report
     path = target or default_input_path(report.agency, report.year)
@@ -113,8 +113,7 @@ def write_extracted(source: Path | str, target: Path | None = None, *, force: bo
 
 
 def _refuse_unless_fillable(where: str, report: Report, agency: str, year: int | None) -> None:
-    fmt = report.fmt
-    contract = next(f for f in FORMATS if f.generated)
+    fmt, contract = report.fmt, FILLABLE
     if not fmt.generated:
         raise ReportfillError(Problem(where, (
             f"这份报告的表格是{fmt.basis}试行格式（用于 {fmt.first_year}–{fmt.last_year} 年度的报告）。"
@@ -167,10 +166,7 @@ def _resolved(finding: Finding) -> bool:
     return finding.rule == "R5" and finding.actual is not None and is_blank_mark(finding.actual)
 
 
-def _left_out(document, fmt) -> dict[str, tuple[str, ...]]:
+def _left_out(sections: Outline, fmt) -> dict[str, tuple[str, ...]]:
     """The paragraphs under the table sections' headings outside their tables."""
-    located = locate(document, prefer=fmt)
-    parts = located.parts if located else frozenset()
-    sections = outline(fmt, [p.text for p in document.paragraphs if not parts.intersection(p.inside)])
     found = {s.heading: sections.section(s.heading) for s in fmt.sections if s.key in fmt.table}
     return {heading: paragraphs for heading, paragraphs in found.items() if paragraphs}

@@ -3,20 +3,16 @@ every number, and only then write the file -- never over a file someone has work
 
 from __future__ import annotations
 
-import itertools
-import os
-import re
-import shutil
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import Problem, ReportfillError, ReportRejected
-from ..files import commit, safe_file_name, stage
+from ..files import backup_name, replace_keeping, safe_file_name, stage
 from ..findings import Finding, Result, has_errors
 from ..readers.toml_input import read_input
 from ..report import Report, show
-from ..rules.tables import derive
-from ..writers import fingerprint
+from ..rules.tables import cell_title, derive
+from ..writers import fingerprint, templates
 from ..writers.render import render
 from .check import check_document, read_previous, with_previous
 
@@ -42,27 +38,33 @@ def default_output(report: Report, out_dir: Path) -> Path:
     return Path(out_dir) / f"{safe_file_name(report.title)}.docx"
 
 
-def confirm(report: Report, data: bytes) -> list[Finding]:
+def confirm(report: Report, data: bytes, template: Path | None = None) -> list[Finding]:
     """Reopen the rendered bytes as any report is checked, and require every cell to read
-    back exactly the number that was meant. Returns the warnings; raises on an error."""
+    back exactly the number that was meant. Returns the warnings; raises on an error.
+
+    A cell that reads back another number is the template's doing -- text typed beside a
+    placeholder in Word -- not the input's: :class:`ReportfillError` names the template
+    (``template``, the bundled one when None), as its check on loading does."""
     result = check_document(data, name=report.title)
-    findings = list(result.findings)
     read = result.report.values
     expected = derive(report.fmt, report.values)
+    wrong = []
     for table in report.fmt.tables:
         for p in table.slots:
             key = (table.key, p.cell.row, p.cell.col)
             got = read.get(key)
             if got is None or show(got) != show(expected[key]):
-                row, col = table.cell_name(p.cell.row, p.cell.col)
-                findings.append(Finding(
-                    "R5", "error", table.name, row, col, show(expected[key]), None if got is None else show(got),
-                    f"{table.name} {row} · {col}：生成的文件中读回 {'空白' if got is None else show(got)}，"
-                    f"应为 {show(expected[key])}（模板可能被改动过）", key,
-                ))
-    if has_errors(findings):
-        raise ReportRejected(findings)
-    return findings
+                wrong.append(f"{cell_title(table, p.cell.row, p.cell.col)} 读回 {'空白' if got is None else show(got)}，"
+                             f"应为 {show(expected[key])}")
+    if wrong:
+        more = f"等，共 {len(wrong)} 处" if len(wrong) > templates.SHOWN else ""
+        raise ReportfillError(Problem(str(template or templates.default_template(report.fmt)), (
+            f"用这个模板生成的文件中，数字与输入不符：{'；'.join(wrong[:templates.SHOWN])}{more}。"
+            "模板中 {{ }} 占位符旁边的文字可能被改动过；请用 reportfill template -o 我的模板.docx 重新导出模板，"
+            "只修改样式")))
+    if has_errors(result.findings):
+        raise ReportRejected(result.findings)
+    return list(result.findings)
 
 
 def prepare(source: Path, template: Path | None = None) -> tuple[Report, bytes, list[Finding]]:
@@ -72,7 +74,7 @@ def prepare(source: Path, template: Path | None = None) -> tuple[Report, bytes, 
     report, own = read_input(source)
     data = render(report, template)
     named = {(f.rule, f.cell) for f in own}
-    return report, data, own + [f for f in confirm(report, data) if (f.rule, f.cell) not in named]
+    return report, data, own + [f for f in confirm(report, data, template) if (f.rule, f.cell) not in named]
 
 
 def fill(source: Path, *, output: Path | None = None, out_dir: Path = Path("outputs"),
@@ -93,8 +95,33 @@ def fill(source: Path, *, output: Path | None = None, out_dir: Path = Path("outp
         if result.errors:
             raise ReportRejected(result.errors)
     result.output = Path(output) if output else default_output(report, out_dir)
-    result.backup = put_in_place(stage(result.output, data), result.output, force=force)
+    result.backup = put_in_place(stage(result.output, data, suffix=".docx"), result.output, force=force)
     return result
+
+
+@dataclass
+class Exported:
+    """What :func:`export_pdfs` did: the PDFs written, the problems that stopped it (the
+    DOCX files stay written), and a line saying which official fonts the PDFs show with
+    a stand-in, when any."""
+
+    written: list[Path]
+    problems: list[Problem]
+    note: str | None
+
+
+def export_pdfs(paths: list[Path]) -> Exported:
+    """PDFs of the written reports, beside them, all in one LibreOffice run (``fill
+    --pdf``, the web form's 生成报告)."""
+    from ..office import convert, substitution_note
+
+    if not paths:
+        return Exported([], [], None)
+    try:
+        written = convert(paths, "pdf")
+    except ReportfillError as exc:
+        return Exported([], list(exc.problems), None)
+    return Exported(written, [], substitution_note(paths))
 
 
 def put_in_place(staged: Path, target: Path, *, force: bool = False) -> Path | None:
@@ -106,47 +133,22 @@ def put_in_place(staged: Path, target: Path, *, force: bool = False) -> Path | N
     ``name.bak.docx`` (``name.bak-2.docx`` … when that exists), whose path is returned."""
     try:
         backup = _backup_for(target, force)
-        if backup is not None:
-            _keep(target, backup)
     except BaseException:
         staged.unlink(missing_ok=True)
         raise
-    commit(staged, target)
+    replace_keeping(staged, target, backup)
     return backup
 
 
 def _backup_for(target: Path, force: bool) -> Path | None:
+    """Where ``target`` is kept when it is replaced: nowhere when it is exactly what
+    reportfill wrote; refused, as someone's work, without ``force``."""
     if not target.is_file():
         return None
     found = fingerprint.state(target)
     if found is fingerprint.State.UNCHANGED:
         return None
-    backup = _free_backup_name(target)
+    backup = backup_name(target)
     if force:
         return backup
     raise Occupied(target, _REFUSED[found], backup)
-
-
-def _free_backup_name(target: Path) -> Path:
-    for n in itertools.count(1):
-        backup = target.with_name(f"{target.stem}.bak{'' if n == 1 else f'-{n}'}{target.suffix}")
-        if not backup.exists():
-            return backup
-
-
-_BACKUP = re.compile(r"\.bak(?:-\d+)?\.docx$", re.IGNORECASE)
-
-
-def is_backup(path: Path) -> bool:
-    """Whether ``path`` is named as ``fill --force`` names the file it kept."""
-    return bool(_BACKUP.search(path.name))
-
-
-def _keep(target: Path, backup: Path) -> None:
-    try:
-        try:
-            os.link(target, backup)
-        except OSError:  # a file system without hard links (FAT, some network shares)
-            shutil.copy2(target, backup)
-    except OSError as exc:
-        raise ReportfillError(Problem(str(backup), f"无法保留原文件（{exc.strerror}），没有覆盖 {target.name}")) from None

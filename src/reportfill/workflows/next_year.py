@@ -25,11 +25,17 @@ from pathlib import Path
 
 from ..agencies import same_agency
 from ..errors import Problem, ReportfillError
+from ..files import Written
 from ..format.spec import Continuity, Format
 from ..readers.toml_input import PROSE_KEYS
 from ..report import Item, Prose, Report, show
 from ..writers.scaffold import Notes, blank_report, default_input_path, input_text, write_input
 from .check import read_previous
+
+
+class GapYear(ReportfillError):
+    """Last year's report is of a year before the year before: accepted only when there
+    was a gap year, which the caller says how to state (a flag, a check box)."""
 
 
 @dataclass
@@ -47,7 +53,8 @@ def start_from(agency: str, year: int, last: Path | str | bytes, *, gap_year: bo
     its bytes, an upload, named ``name``).
 
     Raises :class:`ReportfillError` when ``last`` cannot be read, is another agency's, or
-    is not the year before's (an earlier year is accepted with ``gap_year``)."""
+    a later year's; :class:`GapYear` when it is an earlier year's than the year before's
+    (accepted with ``gap_year``)."""
     prior = read_previous(last, name)
     report = blank_report(agency, year, today=today)  # refuses a year that cannot be filled
     before = prior.report
@@ -71,10 +78,11 @@ def start_from(agency: str, year: int, last: Path | str | bytes, *, gap_year: bo
 
 
 def write_started(agency: str, year: int, last: Path | str, target: Path | None = None, *,
-                  force: bool = False) -> tuple[Started, Path]:
+                  force: bool = False, gap_year: bool = False) -> tuple[Started, Written]:
     """:func:`start_from` written to ``target`` (default ``inputs/{agency}-{year}.toml``);
-    ``force`` both allows a gap year and replaces an existing file."""
-    started = start_from(agency, year, last, gap_year=force)
+    ``gap_year`` allows a report older than the year before's, ``force`` replaces an
+    existing file (keeping it as ``name.bak.toml``)."""
+    started = start_from(agency, year, last, gap_year=gap_year)
     return started, write_input(started.text, target or default_input_path(agency, year), force=force)
 
 
@@ -94,9 +102,9 @@ def _check_pairing(where: str, agency: str, year: int, before: Report, gap_year:
         raise ReportfillError(Problem(where, (
             f"这是 {before.year} 年度的报告，新建的是 {year} 年度的输入：应以 {year - 1} 年度的报告为基础")))
     elif before.year != year - 1 and not gap_year:
-        raise ReportfillError(Problem(where, (
+        raise GapYear(Problem(where, (
             f"这是 {before.year} 年度的报告，新建的是 {year} 年度的输入：应以 {year - 1} 年度的报告为基础；"
-            f"如果 {year - 1} 年度确实没有报告，加 --force 以 {before.year} 年度的报告为基础")))
+            f"如果 {year - 1} 年度确实没有报告，也可以以 {before.year} 年度的报告为基础")))
     return warnings
 
 

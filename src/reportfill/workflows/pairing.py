@@ -19,8 +19,9 @@ from pathlib import Path
 
 from ..agencies import agency_key
 from ..errors import Problem, ReportfillError
-from ..findings import Finding, Result
+from ..findings import Result
 from ..report import Report
+from ..rules.catalogue import finding
 from .check import add_findings, with_previous
 
 _LISTED = 10  # agencies named in a message before "等"
@@ -92,7 +93,7 @@ def pair(results: list[Result], previous: list[Result]) -> Pairing:
             if unreadable:
                 why += f"（上年文件夹中有 {unreadable} 个文件无法读取，本机关的报告可能在其中）"
             unpaired[result.source] = why
-            add_findings(result, [Finding("R6", "warning", "", "上年报告", "", None, None,
+            add_findings(result, [finding("P1", "", "上年报告", "", None, None,
                                           f"没有进行跨年核对（R6、R7）和重复率计算：{why}")])
         else:
             with_previous(result, partner)

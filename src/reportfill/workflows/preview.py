@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .. import office
 from ..errors import Problem, ReportfillError
+from ..files import link_or_copy, write_atomic
 
 DPI = 110
 
@@ -65,7 +66,7 @@ def preview(
         staged = []
         for i, src in enumerate(to_convert):
             link = tmp / f"{i:04d}-{src.stem}{src.suffix}"
-            shutil.copyfile(src, link)
+            link_or_copy(src, link)
             staged.append(link)
         converted = dict(zip(to_convert, office.convert(staged, "pdf", tmp / "pdf")))
 
@@ -97,12 +98,11 @@ def _rasterize(pdftoppm: Path, pdf: Path, dest: Path, stem: str, dpi: int, tmp: 
         raise ReportfillError(
             Problem(str(pdf), "pdftoppm 未能生成页面图片" + (f"：{detail}" if detail else "。"))
         )
-    dest.mkdir(parents=True, exist_ok=True)
     width = len(str(len(pages)))
     out = []
     for page in pages:
         n = int(page.stem.rsplit("-", 1)[1])
         target = dest / f"{stem}-{n:0{width}d}.png"
-        shutil.move(str(page), target)
+        write_atomic(target, page.read_bytes())  # beside the target and renamed: never a partial image
         out.append(target)
     return out

@@ -24,8 +24,9 @@ from tomlkit.items import AoT, Array, Comment, Float, Integer, Table, Whitespace
 
 from ..format.spec import Format
 from ..report import Value, Values, show
+from ..text import paragraphs
 from .render import item_number
-from .scaffold import default_title, multiline
+from .scaffold import default_title, multiline, row_value
 
 _ITEM_NUMBER_COMMENT = re.compile(r"#\s*（[一二三四五六七八九十]+）\s*")
 
@@ -58,11 +59,6 @@ class Edited:
     preface: str
     prose: Mapping[str, EditedProse]
     values: Values
-
-
-def paragraphs(text: str) -> tuple[str, ...]:
-    """Each non-empty line is a paragraph (INPUT.md)."""
-    return tuple(line.strip() for line in text.splitlines() if line.strip())
 
 
 def edited_text(original: str, fmt: Format, edited: Edited) -> str:
@@ -207,8 +203,5 @@ def _numbers(doc, fmt: Format, table, values: Values) -> None:
             if not isinstance(inner, Table):
                 inner = target[group] = tomlkit.table()
             target = inner
-        current = target.get(leaf)
-        if len(numbers) == 1 and not _same(current, numbers[0]):
-            target[leaf] = tomlkit.value(show(numbers[0]))
-        elif len(numbers) > 1 and not _same(current, numbers):
-            target[leaf] = tomlkit.array(f"[{', '.join(map(show, numbers))}]")
+        if not _same(target.get(leaf), numbers[0] if len(numbers) == 1 else numbers):
+            target[leaf] = row_value(numbers)

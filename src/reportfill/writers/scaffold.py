@@ -20,22 +20,23 @@ from pathlib import Path
 import tomlkit
 
 from ..errors import Problem, ReportfillError
-from ..files import safe_file_name, write_atomic
-from ..format.formats import FORMATS, format_for_year
-from ..format.spec import Format, Table
-from ..readers.toml_input import PROSE_KEYS
+from ..files import Written, safe_file_name, write_keeping
+from ..format.formats import FIELDS, fillable_problem, format_for_year
+from ..format.spec import Format, Section, Table
+from ..readers.toml_labels import PROSE_KEYS
 from ..report import Item, Prose, Report, Value, show
-from ..rules.tables import derive
+from ..rules.tables import cell_title, derive
 
 Key = tuple[str, str, str]
 
-# What the clerk writes under each prose heading; 五 usually has these two sub-sections.
+# What the clerk writes under each prose heading (and the section's length, where the
+# format sets one); 五 usually has these two sub-sections.
 _PROSE_GUIDE = {
-    "overview": "主动公开、依申请公开、政府信息管理、平台建设、监督保障等情况，原则上不超过一千字",
+    "overview": "主动公开、依申请公开、政府信息管理、平台建设、监督保障等情况",
     "problems": "存在的主要问题，以及上一年度问题的改进情况",
     "other": "按《政府信息公开信息处理费管理办法》说明本年度收取信息处理费的情况，未收取也请写明",
 }
-_PROBLEM_ITEMS = ("存在问题", "改进情况")
+PROBLEM_ITEMS = ("存在问题", "改进情况")
 EARLIER = "上年的文字（供对照，请按本年度的实际情况重新撰写，不要照抄）："
 
 
@@ -44,28 +45,23 @@ class Notes:
     """What the written input says beside its content, besides the official labels.
 
     ``cells`` says why a value is what it is ("原报告空白，按 0 写入"); ``rows`` adds a
-    remark to a row ("来自上年报告"); ``tables`` puts comment lines at the head of a
-    table; ``earlier`` is last year's prose, shown as comments under the same section
+    remark to a row ("来自上年报告"); ``earlier`` is last year's prose, shown as comments under the same section
     and item, for the clerk to write against; ``guide`` adds the hints of a new input."""
 
     header: tuple[str, ...] = ()
     guide: bool = False
     cells: Mapping[Key, str] = field(default_factory=dict)
     rows: Mapping[tuple[str, str], str] = field(default_factory=dict)
-    tables: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     earlier: Mapping[str, Prose] = field(default_factory=dict)
 
 
 def fillable_format(year: int, today: datetime.date | None = None) -> Format:
     """The format an input for ``year`` is written in; raises :class:`ReportfillError`
     for a year reportfill cannot fill."""
-    today = today or datetime.date.today()
-    fmt = format_for_year(year) if FORMATS[-1].first_year <= year <= today.year else None
-    if fmt is None or not fmt.generated:
-        raise ReportfillError(Problem(f"年度 {year}", (
-            f"只能为 2021 年至 {today.year} 年的年度新建输入（国办公开办函〔2021〕30号格式）；"
-            "更早年度的报告用 2019 年试行格式，可以用 reportfill check 核对，但不能生成")))
-    return fmt
+    problem = fillable_problem(year, today)
+    if problem:
+        raise ReportfillError(Problem(f"年度 {year}", problem))
+    return format_for_year(year)
 
 
 def default_title(fmt: Format, agency: str, year: int) -> str:
@@ -76,10 +72,10 @@ def blank_report(agency: str, year: int, *, today: datetime.date | None = None) 
     """A new report for ``agency`` and ``year``: every number zero, no text, 五 with its
     usual two sub-sections."""
     if not agency.strip():
-        raise ReportfillError(Problem("机关名称", "不能为空"))
+        raise ReportfillError(Problem(FIELDS["agency"], "不能为空"))
     fmt = fillable_format(year, today)
     empty = {key: Prose(()) for key in PROSE_KEYS}
-    empty["problems"] = Prose((), tuple(Item(title, ()) for title in _PROBLEM_ITEMS))
+    empty["problems"] = Prose((), tuple(Item(title, ()) for title in PROBLEM_ITEMS))
     return Report(fmt=fmt, agency=agency, year=year, title=default_title(fmt, agency, year), preface=(),
                   prose=empty, values={})
 
@@ -101,22 +97,23 @@ def input_text(report: Report, notes: Notes = Notes()) -> str:
     for line in notes.header:
         doc.add(tomlkit.comment(line))
     doc.add("agency", report.agency)
-    doc["agency"].comment("机关名称")
+    doc["agency"].comment(FIELDS["agency"])
     doc.add("year", report.year)
-    doc["year"].comment("报告年度")
+    doc["year"].comment(FIELDS["year"])
     if report.title and report.title != default_title(fmt, report.agency, report.year):
         doc.add("title", report.title)
-        doc["title"].comment("标题")
+        doc["title"].comment(FIELDS["title"])
     else:
-        doc.add(tomlkit.comment('title = "…"      # 可选；默认为 机关名称+年度+“年政府信息公开工作年度报告”'))
+        doc.add(tomlkit.comment(f'title = "…"      # 可选；默认为 {FIELDS["agency"]}+年度+“年{fmt.title_suffix}”'))
+    first = fmt.sections[0].heading
     if report.preface:
         doc.add("preface", multiline(report.preface))
-        doc["preface"].comment(f"导语：“{fmt.sections[0].heading}”之前的段落")
+        doc["preface"].comment(f"{FIELDS['preface']}：“{first}”之前的段落")
     else:
-        doc.add(tomlkit.comment(f'preface = """…"""  # 可选：“{fmt.sections[0].heading}”之前的导语'))
+        doc.add(tomlkit.comment(f'preface = """…"""  # 可选：“{first}”之前的{FIELDS["preface"]}'))
     for section in fmt.sections:
         if section.key in PROSE_KEYS:
-            guide = f"（{_PROSE_GUIDE[section.key]}）" if notes.guide else ""
+            guide = f"（{_guide(section)}）" if notes.guide else ""
             doc.add(section.key, _prose(section.key, report.prose.get(section.key) or Prose(()), notes))
         else:
             guide = ""
@@ -126,14 +123,16 @@ def input_text(report: Report, notes: Notes = Notes()) -> str:
     return tomlkit.dumps(doc)
 
 
-def write_input(text: str, target: Path, *, force: bool = False) -> Path:
+def _guide(section: Section) -> str:
+    length = f"，原则上不超过 {section.max_chars} 字" if section.max_chars else ""
+    return _PROSE_GUIDE[section.key] + length
+
+
+def write_input(text: str, target: Path, *, force: bool = False) -> Written:
     """Write an input's text to ``target``; an existing file, which may hold a clerk's
-    work, is only replaced with ``force``."""
-    target = Path(target)
-    if target.exists() and not force:
-        raise ReportfillError(Problem(str(target), "文件已存在；要覆盖请加 --force，或用 -o 换一个文件名"))
-    write_atomic(target, text.encode("utf-8"))
-    return target
+    work, is only replaced with ``force``, and then kept as ``name.bak.toml``."""
+    return write_keeping(Path(target), text.encode("utf-8"), force=force, suffix=".toml", exists=(
+        "文件已存在；要覆盖请加 --force（原文件会保留为 .bak.toml），或用 -o 换一个文件名"))
 
 
 def default_input_path(agency: str, year: int) -> Path:
@@ -141,7 +140,7 @@ def default_input_path(agency: str, year: int) -> Path:
     return Path("inputs") / f"{safe_file_name(agency)}-{year}.toml"
 
 
-def write_scaffold(agency: str, year: int, target: Path | None = None, *, force: bool = False) -> Path:
+def write_scaffold(agency: str, year: int, target: Path | None = None, *, force: bool = False) -> Written:
     """Write :func:`scaffold` to ``target`` (default ``inputs/{agency}-{year}.toml``)."""
     return write_input(scaffold(agency, year), target or default_input_path(agency, year), force=force)
 
@@ -197,8 +196,6 @@ def _numbers(fmt: Format, table: Table, values: Mapping[Key, Value], notes: Note
     """Rows grouped as INPUT.md nests them (``withheld.state_secret`` under
     ``[applications.withheld]``), each commented with its labels and column order."""
     out = tomlkit.table()
-    for line in notes.tables.get(table.key, ()):
-        out.add(tomlkit.comment(line))
     given = {k: v for k, v in values.items() if k not in fmt.derived}
     computed = derive(fmt, {**{(table.key, p.cell.row, p.cell.col): 0 for p in table.slots
                                if (table.key, p.cell.row, p.cell.col) not in fmt.derived}, **given})
@@ -233,18 +230,23 @@ def _numbers(fmt: Format, table: Table, values: Mapping[Key, Value], notes: Note
             slots = list(every)  # the stated total too: fill then says it does not add up
         keys = [(table.key, row, p.cell.col) for p in slots]
         written.update(keys)
-        numbers = [show(values.get(k, 0)) for k in keys]
-        target.add(leaf, tomlkit.value(numbers[0]) if len(numbers) == 1 else tomlkit.array(f"[{', '.join(numbers)}]"))
+        target.add(leaf, row_value([values.get(k, 0) for k in keys]))
         label, cols = layouts[row]
         remarks = [notes.rows[(table.key, row)]] if (table.key, row) in notes.rows else []
         remarks += _cell_remarks(table, keys, notes.cells)
         remarks += [f"写明的总计 {show(values[k])} 与各项之和 {show(computed[k])} 不符" for k in keys if k in disagree]
         target[leaf].comment("；".join([label if shared else f"{label}：{'、'.join(cols)}", *remarks]))
     for k in sorted(disagree - written, key=lambda k: table.row_keys.index(k[1])):
-        row_name, col_name = table.cell_name(k[1], k[2])
-        out.add(tomlkit.comment(f"{table.name} {row_name} · {col_name}：写明的是 {show(values[k])}，"
+        out.add(tomlkit.comment(f"{cell_title(table, k[1], k[2])}：写明的是 {show(values[k])}，"
                                 f"各项之和为 {show(computed[k])}，由工具按各项之和计算"))
     return out
+
+
+def row_value(numbers: list[Value]) -> tomlkit.items.Item:
+    """A row as the contract writes it: a single number bare, several in brackets; each
+    as :func:`~reportfill.report.show` writes it (a decimal exactly as stated)."""
+    shown = [show(n) for n in numbers]
+    return tomlkit.value(shown[0]) if len(shown) == 1 else tomlkit.array(f"[{', '.join(shown)}]")
 
 
 def _cell_remarks(table: Table, keys: list[Key], cells: Mapping[Key, str]) -> list[str]:
@@ -263,11 +265,9 @@ def _cell_remarks(table: Table, keys: list[Key], cells: Mapping[Key, str]) -> li
 
 
 def _columns(table: Table, row: str, slots) -> tuple[str, tuple[str, ...]]:
-    """(row label, column names): a column-group name shared by all the row's columns,
-    such as 行政复议 in table 四, labels the row when the table has no row labels."""
-    names = [table.cell_name(row, p.cell.col)[1].split(" · ") for p in slots]
-    common = 0
-    while all(len(n) > common + 1 and n[common] == names[0][common] for n in names):
-        common += 1
-    row_label = table.row_labels(row)[-1] if table.row_labels(row) else " · ".join(names[0][:common])
-    return row_label, tuple(" · ".join(n[common:]) for n in names)
+    """(row label, the names of ``slots``' columns), as :meth:`Table.row_name` names
+    them; the row's own label only, its group's label being the comment of its group."""
+    name, columns = table.row_name(row)
+    labels = table.row_labels(row)
+    named = dict(zip((p.cell.col for p in table.row_slots(row)), columns))
+    return (labels[-1] if labels else name), tuple(named[p.cell.col] for p in slots)

@@ -13,8 +13,10 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import Problem, ReportfillError
-from ..files import write_atomic
+from ..files import Written, write_keeping
+from ..format.formats import FIELDS
 from ..format.spec import Format
+from ..rules.tables import cell_title
 from .template_builder import SOURCE_TEMPLATES, placeholder, template_name
 
 # What a template is told to fill: the title, the preface, each prose section, the cells.
@@ -32,16 +34,15 @@ def default_template(fmt: Format) -> Path:
     return SOURCE_TEMPLATES / template_name(fmt)
 
 
-def write_copy(fmt: Format, target: Path, *, force: bool = False) -> Path:
+def write_copy(fmt: Format, target: Path, *, force: bool = False) -> Written:
     """Write a copy of the bundled template of ``fmt`` to ``target``, for restyling in
-    Word; an existing file is replaced only with ``force``."""
+    Word; an existing file -- perhaps a copy restyled already -- is replaced only with
+    ``force``, and then kept as ``name.bak.docx``."""
     target = Path(target)
     if target.suffix.lower() != ".docx":
         raise ReportfillError(Problem(str(target), "模板必须是 .docx 文件，例如 -o 我的模板.docx"))
-    if target.exists() and not force:
-        raise ReportfillError(Problem(str(target), "文件已存在，没有覆盖；请换一个文件名，或加 --force 覆盖"))
-    write_atomic(target, default_template(fmt).read_bytes())
-    return target
+    return write_keeping(target, default_template(fmt).read_bytes(), force=force, exists=(
+        "文件已存在，没有覆盖；请换一个文件名，或加 --force 覆盖（原文件会保留为 .bak.docx）"))
 
 
 def check(source: str, fmt: Format, where: str) -> None:
@@ -56,11 +57,11 @@ def check(source: str, fmt: Format, where: str) -> None:
             "请用 reportfill template -o 我的模板.docx 导出模板，在 Word 中只修改样式，再用 --template 指定它"
         )))
     tables = {t.section: t for t in fmt.tables}
-    missing = [label for name, label in (("title", "标题 {{ title }}"), ("preface", "导语"))
+    missing = [label for name, label in (("title", f"{FIELDS['title']} {{{{ title }}}}"), ("preface", FIELDS["preface"]))
                if name not in names]
     missing += [f"“{s.heading}”的正文" for i, s in enumerate(fmt.sections)
                 if i not in tables and s.key not in names]
-    missing += [f"{t.name} {' · '.join(filter(None, t.cell_name(p.cell.row, p.cell.col)))} 的数字"
+    missing += [f"{cell_title(t, p.cell.row, p.cell.col)} 的数字"
                 for t in fmt.tables for p in t.slots
                 if placeholder(t.key, p.cell.row, p.cell.col) not in cells]
     if missing:

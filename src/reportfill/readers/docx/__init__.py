@@ -1,21 +1,32 @@
 """The DOCX reader: a Word or WPS file becomes a :class:`~reportfill.document.Document`.
 
-This package is the only place that reads WordprocessingML. It walks the body once, in
-reading order: every paragraph, every table expanded to its grid, and -- as paragraphs of
-their own, marked with the tables around them -- the paragraphs inside table cells.
+This package is the only place that reads WordprocessingML. It yields the blocks of the
+body in reading order: every paragraph, every table expanded to its grid, and -- as
+paragraphs of their own, marked with the tables around them -- the paragraphs inside
+table cells. What is visible follows the rules of :mod:`.wordml`.
+
+``fill`` reads back every report it writes and ``check`` may read thousands, so the body
+is not walked down element by element: three passes over only the elements that matter
+(row and cell properties; paragraphs, tables, rows and cells; text) each place an
+element by looking up through its few ancestors.
 """
 
 from __future__ import annotations
 
 from lxml import etree
 
-from ...document import Document, Paragraph, Table
+from ...document import Cell, Document, Paragraph, Table
 from ..source import Opened
-from .grid import expand
+from .grid import MAX_COLUMNS, Grid
 from .package import read_document
-from .wordml import BODY, P, blocks, paragraph_text
+from .wordml import (BODY, CELL_DEL, CHARACTERS, DEL, GRID_BEFORE, GRID_SPAN, H_MERGE, HIDDEN, P, TBL, TC, TC_PR,
+                     TR, TR_PR, V_MERGE, WRAPPERS)
 
 MAX_BLOCKS = 20_000  # paragraphs and tables, table cells' included; a report has about 1 500
+
+# The row and cell properties read, and the property element each must stand in.
+_PROPERTIES = {GRID_BEFORE: TR_PR, DEL: TR_PR, GRID_SPAN: TC_PR, V_MERGE: TC_PR, H_MERGE: TC_PR, CELL_DEL: TC_PR}
+_NOT_TEXT = HIDDEN | {TBL}  # text below one of these is not its paragraph's
 
 
 def read(opened: Opened, kind: str = "docx") -> Document:
@@ -24,40 +35,125 @@ def read(opened: Opened, kind: str = "docx") -> Document:
     body = root.find(BODY)
     if body is None:
         raise opened.refuse("文档没有正文")
-    return Document(_Walk(opened).body(body), kind)
+    return Document(read_body(body, opened), kind)
 
 
-class _Walk:
-    def __init__(self, opened: Opened):
-        self.opened = opened
-        self.blocks: list[Paragraph | Table] = []
-        self.tables = 0
+def read_body(body: etree._Element, opened: Opened) -> list[Paragraph | Table]:
+    """The blocks of ``w:body`` in reading order."""
+    found, insides, texts, origins = _structure(body, _properties(body), opened)
+    _text(body, texts)
+    for cell, paragraphs in origins:
+        cell.text = "\n".join(["".join(pieces) for pieces in paragraphs])
+    return [Paragraph("".join(block), inside) if type(block) is list else block for block, inside in zip(found, insides)]
 
-    def _count(self) -> None:
-        if len(self.blocks) >= MAX_BLOCKS:
-            raise self.opened.refuse(f"文档内容过多（超过 {MAX_BLOCKS} 个段落和表格），不像是年度报告，拒绝核对")
 
-    def body(self, body: etree._Element) -> list[Paragraph | Table]:
-        self.container(body, ())
-        return self.blocks
+def _properties(body: etree._Element) -> dict:
+    """Row or cell -> {property name: element}: the first of each name in the row's or
+    cell's property element, which the schema puts first (a row's may follow its
+    w:tblPrEx)."""
+    found: dict = {}
+    for el in body.iter(tuple(_PROPERTIES)):
+        tag = el.tag
+        parent = el.getparent()
+        if parent.tag != _PROPERTIES[tag]:
+            continue
+        owner = parent.getparent()
+        if parent in owner[:2]:
+            found.setdefault(owner, {}).setdefault(tag, el)
+    return found
 
-    def container(self, el: etree._Element, inside: tuple[int, ...]) -> list[str]:
-        """Append the blocks of a body or cell; return its paragraphs' texts."""
-        texts = []
-        for block in blocks(el):
-            self._count()
-            if block.tag == P:
-                text = paragraph_text(block)
-                self.blocks.append(Paragraph(text, inside))
-                texts.append(text)
+
+def _structure(body: etree._Element, props: dict, opened: Opened) -> tuple[list, list, dict, list]:
+    """The blocks (a paragraph's text pieces, filled in later, or a Table), the tables
+    each sits in, each paragraph read -> its pieces, and (cell, its paragraphs' pieces)
+    for each cell that owns its text. A paragraph, table, row or cell is read when it
+    stands, through wrappers only, in the body or in a cell, table or row that is read."""
+    found: list = []
+    insides: list[tuple[int, ...]] = []
+    texts: dict = {}  # paragraph read -> its text pieces
+    cells: dict = {}  # cell read -> (the tables it sits in, its paragraphs' pieces)
+    rows: dict = {}  # row read -> (grid, the tables its cells sit in, the row's cells, its index)
+    tables: dict = {}  # table read -> (grid, the tables its cells sit in)
+    grids: list[tuple[Table, Grid]] = []
+    origins: list[tuple] = []
+    wrappers, none = WRAPPERS, {}
+    for el in body.iter(P, TBL, TR, TC):
+        tag = el.tag
+        container = el.getparent()
+        while container.tag in wrappers:
+            container = container.getparent()
+        if tag == TC:
+            row = rows.get(container)
+            if row is None:
+                continue
+            grid, inside, placed, r = row
+            own = props.get(el)
+            if own is None:  # most cells: one grid column, no merge
+                if len(placed) >= MAX_COLUMNS:
+                    continue
+                cell = Cell("", r, len(placed))
+                placed.append(cell)
+            elif CELL_DEL in own:
+                continue
             else:
-                self.table(block, inside)
-        return texts
+                try:
+                    cell = grid.cell(placed, own.get(GRID_SPAN), own.get(V_MERGE), own.get(H_MERGE))
+                except IndexError:  # the row is as wide as a table can be
+                    continue
+            paragraphs: list[list[str]] = []
+            cells[el] = (inside, paragraphs)
+            if cell is not None:
+                origins.append((cell, paragraphs))
+            continue
+        if tag == TR:
+            table = tables.get(container)
+            own = props.get(el, none)
+            if table is None or DEL in own:
+                continue
+            grid, within = table
+            placed = grid.row(own.get(GRID_BEFORE))
+            if placed is not None:
+                rows[el] = (grid, within, placed, len(grid.rows) - 1)
+            continue
+        if container is body:
+            inside, paragraphs = (), None
+        else:
+            cell = cells.get(container)
+            if cell is None:
+                continue
+            inside, paragraphs = cell
+        if len(found) >= MAX_BLOCKS:
+            raise opened.refuse(f"文档内容过多（超过 {MAX_BLOCKS} 个段落和表格），不像是年度报告，拒绝核对")
+        insides.append(inside)
+        if tag == P:
+            pieces = texts[el] = []
+            if paragraphs is not None:
+                paragraphs.append(pieces)
+            found.append(pieces)
+        else:
+            table, grid = Table([], inside), Grid()
+            tables[el] = (grid, inside + (len(grids),))
+            grids.append((table, grid))
+            found.append(table)
+    for table, grid in grids:
+        table.grid = grid.finish()
+    return found, insides, texts, origins
 
-    def table(self, tbl: etree._Element, inside: tuple[int, ...]) -> None:
-        table = Table([], inside)
-        self.blocks.append(table)
-        within = inside + (self.tables,)
-        self.tables += 1
-        # A nested table is not part of its cell's text: it is read as a table of its own.
-        table.grid = expand(tbl, lambda tc: "\n".join(self.container(tc, within)))
+
+def _text(body: etree._Element, texts: dict) -> None:
+    """Add each text element to the paragraph read that holds it, unless a hidden element
+    or a nested table lies between them (a text box's paragraphs are its paragraph's)."""
+    characters, not_text = CHARACTERS, _NOT_TEXT
+    for el in body.iter(tuple(characters)):
+        parent = el.getparent()
+        while parent is not None:
+            tag = parent.tag
+            if tag == P:
+                pieces = texts.get(parent)
+                if pieces is not None:
+                    text = characters[el.tag]
+                    pieces.append((el.text or "") if text is None else text)
+                    break
+            elif tag in not_text:
+                break
+            parent = parent.getparent()

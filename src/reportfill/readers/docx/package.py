@@ -39,6 +39,23 @@ def _parser() -> etree.XMLParser:
 
 def read_document(opened: Opened) -> etree._Element:
     """The parsed ``w:document`` element of an opened DOCX."""
+    name, data = _unpacked(opened, lambda package: _main_part(package, opened.refuse))
+    root = _parse_xml(data, name, opened.refuse)
+    if root.tag != w("document"):
+        raise opened.refuse(f"{name} 不是 Word 正文，无法按年度报告读取")
+    return root
+
+
+def read_part(opened: Opened, name: str) -> etree._Element | None:
+    """The parsed part ``name`` of an opened DOCX (``word/fontTable.xml``), under the
+    limits the document itself is read with; None when the package has no such part."""
+    name, data = _unpacked(opened, lambda package: name if name in package.namelist() else None)
+    return None if data is None else _parse_xml(data, name, opened.refuse)
+
+
+def _unpacked(opened: Opened, which) -> tuple[str | None, bytes | None]:
+    """The part ``which(package)`` names (None: no part), decompressed -- refused with
+    the reason when the file is no DOCX, is damaged, or is built to exhaust the reader."""
     stream, size, refuse = opened.stream, opened.size, opened.refuse
     if not opened.head.startswith(b"PK"):
         raise refuse("不是 DOCX 文件（DOCX 是 ZIP 压缩包，而这个文件不是），请确认选对了文件")
@@ -48,16 +65,12 @@ def read_document(opened: Opened) -> etree._Element:
     stream.seek(0)
     try:
         with zipfile.ZipFile(stream) as package:
-            name = _main_part(package, refuse)
-            data = _part(package, name, refuse)
+            name = which(package)
+            return name, (None if name is None else _part(package, name, refuse))
     except zipfile.BadZipFile:
         raise refuse("DOCX 文件不完整或已损坏（ZIP 压缩包无法读取），可能是下载或复制时中断，请重新获取文件") from None
     except (zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError, OSError) as exc:
         raise refuse(f"DOCX 文件已损坏，无法解压（{exc}）") from None
-    root = _parse_xml(data, name, refuse)
-    if root.tag != w("document"):
-        raise refuse(f"{name} 不是 Word 正文，无法按年度报告读取")
-    return root
 
 
 def _declared_entries(stream: BinaryIO, size: int) -> int | None:
