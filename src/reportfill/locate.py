@@ -341,21 +341,20 @@ def _shape(grid: Grid) -> tuple[tuple, list[Cell]]:
     number; for each cell its place, spans and reading -- and the cells so numbered."""
     number: dict[int, int] = {}
     cells: list[Cell] = []
-    rows = []
+    positions = []
     for row in grid.grid:
-        out = []
+        positions.append(len(row))
         for cell in row:
             if cell is None:
-                out.append(-1)
+                positions.append(-1)
                 continue
             i = number.get(id(cell))
             if i is None:
                 i = number[id(cell)] = len(cells)
                 cells.append(cell)
-            out.append(i)
-        rows.append(tuple(out))
-    described = tuple((c.row, c.col, c.rows, c.cols, c.continued, reading(c.text)) for c in cells)
-    return (tuple(rows), described), cells
+            positions.append(i)
+    described = tuple([(c.row, c.col, c.rows, c.cols, c.continued, reading(c.text)) for c in cells])
+    return (tuple(positions), described), cells
 
 
 def _where(located: Located | None, readers: list[_Reader]):

@@ -132,6 +132,13 @@ class Table:
         (table, row, column), with the cell."""
         return tuple(((self.key, p.cell.row, p.cell.col), p.cell) for p in self.slots)
 
+    @cached_property
+    def reading(self) -> dict[tuple[str, str], tuple[tuple[str, str, str], ValueKind, str]]:
+        """(row, column) -> how a value cell is read: its key in a Values mapping, its kind,
+        and the unit its header states ("" for none)."""
+        return {(p.cell.row, p.cell.col): ((self.key, p.cell.row, p.cell.col), p.cell.kind,
+                                           self.units.get((p.cell.row, p.cell.col), "")) for p in self.slots}
+
     def row_labels(self, row: str) -> tuple[str, ...]:
         """The labels left of the row's first value cell, umbrella labels excluded."""
         first = self.row_slots(row)[0]

@@ -96,9 +96,8 @@ def _parse(text: str, path: Path) -> dict:
         raise ReportfillError(toml_syntax.explain(text, exc, path, NEWEST)) from None
 
 
-def _xml_illegal(ch: str) -> bool:
-    c = ord(ch)
-    return not (c in (0x9, 0xA, 0xD) or 0x20 <= c <= 0xD7FF or 0xE000 <= c <= 0xFFFD or 0x10000 <= c <= 0x10FFFF)
+# A character XML 1.0 does not allow (Word cannot hold it either).
+_XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _is_number(value) -> bool:
@@ -205,15 +204,16 @@ class _Reader:
         if len(value) > MAX_TEXT:
             self.problem(key, f"文字过长（{len(value)} 字，上限 {MAX_TEXT} 字）；年度报告正文原则上不超过一千字，请精简")
             return None
-        for offset, ch in enumerate(value):
-            if _xml_illegal(ch):
-                line = value.count("\n", 0, offset) + 1
-                column = offset - (value.rfind("\n", 0, offset) + 1) + 1
-                self.problem(key, (
-                    f"文字第{line}行第{column}个字符处有控制字符 U+{ord(ch):04X}"
-                    f"（{unicodedata.name(ch, '控制字符')}），Word 文档中不能出现，请删除（制表符 Tab 可以保留，会成为 Word 的制表位）"
-                ))
-                return None
+        illegal = _XML_ILLEGAL.search(value)
+        if illegal:
+            offset, ch = illegal.start(), illegal.group()
+            line = value.count("\n", 0, offset) + 1
+            column = offset - (value.rfind("\n", 0, offset) + 1) + 1
+            self.problem(key, (
+                f"文字第{line}行第{column}个字符处有控制字符 U+{ord(ch):04X}"
+                f"（{unicodedata.name(ch, '控制字符')}），Word 文档中不能出现，请删除（制表符 Tab 可以保留，会成为 Word 的制表位）"
+            ))
+            return None
         return value
 
     def text(self, data: dict, key: tuple, **kwargs) -> tuple[str, ...] | None:
@@ -404,6 +404,10 @@ class _Reader:
         out: Values = {}
         wrong, written = [], []
         for n, (p, v) in enumerate(zip(slots, value)):
+            if type(v) is int and v >= 0 and p.cell.kind != "text":  # what nearly every cell holds: good
+                out[(table.key, row, p.cell.col)] = v
+                written.append(str(v))
+                continue
             problem, instead = _element_problem(table, p.cell, v)
             if problem:
                 which = "" if scalar else f"第{n + 1}个数（{columns[n]}）"

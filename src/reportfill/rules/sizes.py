@@ -58,7 +58,8 @@ def check_lengths(fmt: Format, sections: dict[str, Sequence[str]]) -> list[Findi
     findings = []
     for section in fmt.sections:
         paragraphs = sections.get(section.key)
-        if section.max_chars is None or paragraphs is None:
+        if section.max_chars is None or paragraphs is None \
+                or sum(map(len, paragraphs)) <= section.max_chars:  # a character counts at most 1
             continue
         length = sum(count_chars(_ITEM_NUMBER.sub("", p)) for p in paragraphs)
         if length > section.max_chars:
