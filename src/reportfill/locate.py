@@ -260,11 +260,14 @@ def _fit(wanted: tuple[str, ...], stack: tuple[str, ...]) -> tuple[float, int]:
     label's similarity, and how far up (in headers) the matches lie."""
     score, distance = 1.0, 0
     for label in wanted:
-        best, at = 0.0, 0
-        for i, text in enumerate(stack):
-            s = similarity(label, text)
-            if s > best:
-                best, at = s, i
+        if label in stack:  # only the label itself is alike to it to 1.0
+            best, at = 1.0, stack.index(label)
+        else:
+            best, at = 0.0, 0
+            for i, text in enumerate(stack):
+                s = similarity(label, text)
+                if s > best:
+                    best, at = s, i
         score, distance = min(score, best), distance + at
     return score, distance
 
@@ -318,7 +321,7 @@ def locate(document: Document, prefer: Format | None = None) -> Located | None:
         located = _locate(readers, prefer)
         if len(_FOUND) >= MAX_SHAPES:
             _FOUND.clear()
-        _FOUND[key] = _where(located, readers)
+        _FOUND[key] = _where(located, readers, cells)
         return located
     if found is _NOTHING:
         return None
@@ -357,14 +360,17 @@ def _shape(grid: Grid) -> tuple[tuple, list[Cell]]:
     return (tuple(positions), described), cells
 
 
-def _where(located: Located | None, readers: list[_Reader]):
-    """``located`` with every cell given by its number in its grid's shape."""
+def _where(located: Located | None, readers: list[_Reader], cells: tuple[list[Cell], ...]):
+    """``located`` with every cell given by its number in its grid's shape (``cells``:
+    each table's cells so numbered)."""
     if located is None:
         return _NOTHING
     grids = {reader.parts: reader.grid for reader in readers}
     matches = []
     for match in located.matches.values():
-        number = {id(cell): i for i, cell in enumerate(_shape(grids[match.parts])[1])}
+        parts = match.parts
+        numbered = cells[parts[0]] if len(parts) == 1 else _shape(grids[parts])[1]
+        number = {id(cell): i for i, cell in enumerate(numbered)}
         matches.append((match.table, match.parts, {slot: number[id(cell)] for slot, cell in match.cells.items()},
                         dict(match.rows), match.quality, dict(match.headers)))
     return located.fmt, matches

@@ -36,13 +36,15 @@ def command(inputs, output, out_dir, template, jobs, pdf, previous, force):
         _fill_batch(inputs, out_dir, template, jobs, pdf, force)
         return
 
-    from ..reporters.text import reuse_lines
     from ..workflows.fill import fill
 
     with library_errors():
         filled = fill(inputs[0], output=output, out_dir=out_dir, template=template, previous=previous, force=force)
-    for line in reuse_lines(filled.reuse):
-        click.echo(line)
+    if filled.reuse is not None:
+        from ..reporters.text import reuse_lines
+
+        for line in reuse_lines(filled.reuse):
+            click.echo(line)
     for warning in filled.warnings:
         click.echo(f"提示（{warning.rule}）：{warning.message}")
     click.echo(f"已生成：{filled.output}")

@@ -152,7 +152,13 @@ class Table:
     def column_labels(self, row: str, col: str) -> tuple[str, ...]:
         """The header labels above a value cell, read upwards until a full-width label
         (a block title such as 第二十条第（一）项) or the top; umbrella labels excluded."""
-        p = self.slot[(row, col)]
+        return self._column_labels[(row, col)]
+
+    @cached_property
+    def _column_labels(self) -> dict[tuple[str, str], tuple[str, ...]]:
+        return {(p.cell.row, p.cell.col): self._labels_above(p) for p in self.slots}
+
+    def _labels_above(self, p: Placed) -> tuple[str, ...]:
         seen: list[str] = []
         for r in range(p.row - 1, -1, -1):
             above = self.grid[r][p.col]

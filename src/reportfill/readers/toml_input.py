@@ -9,13 +9,13 @@ from the format definition, never from a list here.
 from __future__ import annotations
 
 import datetime
-import difflib
 import re
 import tomllib
 import unicodedata
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import Problem, ReportfillError
 from ..findings import Finding
@@ -25,10 +25,12 @@ from ..report import Item, Prose, Report, Values, show
 from ..rules.sizes import check_amounts
 from ..rules.tables import Source, cell_title, check_values, derive, value_problem
 from ..text import normalize
-from . import toml_labels, toml_syntax
+from . import toml_labels
 from .toml_labels import PROSE_KEYS, dotted, example, given_slots
 from .toml_numbers import meant
-from .toml_scan import Scan, scan
+
+if TYPE_CHECKING:
+    from .toml_scan import Scan
 
 __all__ = ["PROSE_KEYS", "load_input", "read_input"]
 
@@ -93,11 +95,13 @@ def _parse(text: str, path: Path) -> dict:
     try:
         return tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
+        from . import toml_syntax  # explaining a mistake is all it is for
+
         raise ReportfillError(toml_syntax.explain(text, exc, path, NEWEST)) from None
 
 
 # A character XML 1.0 does not allow (Word cannot hold it either).
-_XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _is_number(value) -> bool:
@@ -123,6 +127,8 @@ class _Reader:
     @cached_property
     def scan(self) -> Scan:
         """Where each key is in the text: needed only to word a problem, so found then."""
+        from .toml_scan import scan
+
         return scan(self.raw.replace("\r\n", "\n"))
 
     @property
@@ -181,6 +187,8 @@ class _Reader:
                         instead = f"{named.key[-1]} = {_display(data[name])}"
                 self.problem(key + (name,), toml_labels.explain(self.fmt, named, name, instead))
                 continue
+            import difflib
+
             near = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
             if near:
                 meant_label = toml_labels.label(self.fmt, key + (near[0],))

@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from ..agencies import same_agency
 from ..document import Document
 from ..errors import Problem, ReportfillError
 from ..findings import Finding, Result
@@ -25,7 +24,6 @@ from ..outline import agency_of, outline, report_year
 from ..readers import read
 from ..readers.toml_input import load_input
 from ..report import Report
-from ..rules.duplication import check_reuse, measure
 from ..rules.prose import check_prose
 from ..rules.sizes import check_amounts, check_lengths
 from ..rules.structure import check_fee_statement, check_layout_year, check_structure
@@ -65,6 +63,8 @@ def read_previous(source: Path | str | bytes) -> Result:
 def with_previous(result: Result, prior: Result) -> Result:
     """Add to ``result`` what comparing it with last year's report finds: R6, R7, and how
     much of its prose repeats last year's (``reuse``, and D1 above the threshold)."""
+    from ..rules.duplication import check_reuse, measure  # only for a comparison with last year
+
     result.reuse = measure(result.report, prior.report)
     result.findings = _in_table_order(result.report.fmt, result.findings + against_previous(result, prior)
                                       + check_reuse(result.reuse))
@@ -110,6 +110,8 @@ def judge(document: Document, where: str) -> Result:
 def against_previous(result: Result, prior: Result) -> list[Finding]:
     """R6 and R7 against last year's report, and a warning when it is not last year's or
     not the same agency's."""
+    from ..agencies import same_agency
+
     year, before = result.report.year, prior.report.year
     findings = []
     agency, other = result.report.agency, prior.report.agency

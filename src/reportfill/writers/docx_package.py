@@ -15,8 +15,6 @@ import io
 import struct
 import zipfile
 import zlib
-from dataclasses import dataclass
-from functools import cached_property
 
 from . import fingerprint
 
@@ -34,26 +32,42 @@ _UTF8_NAME = 0x800
 _LIMIT = (1 << 31) - 1  # no member or archive of a report comes near; beyond, zipfile would need zip64
 
 
-@dataclass(frozen=True, eq=False)
 class Member:
-    """One member of a package, compressed: it can be written into any number of zips."""
+    """One member of a package, compressed (when first written): it can be written into
+    any number of zips."""
 
-    name: str
-    data: bytes
+    __slots__ = ("name", "data", "_compressed", "_crc", "_digest")
 
-    @cached_property
+    def __init__(self, name: str, data: bytes):
+        self.name, self.data = name, data
+        self._compressed = self._crc = self._digest = None
+
+    @classmethod
+    def restored(cls, name: str, data: bytes, compressed: bytes, crc: int, digest: bytes) -> Member:
+        """A member as :attr:`compressed`, :attr:`crc` and :attr:`digest` gave it before."""
+        member = cls(name, data)
+        member._compressed, member._crc, member._digest = compressed, crc, digest
+        return member
+
+    @property
     def compressed(self) -> bytes:
-        compressor = zlib.compressobj(COMPRESSION, zlib.DEFLATED, -15)
-        return compressor.compress(self.data) + compressor.flush()
+        if self._compressed is None:
+            compressor = zlib.compressobj(COMPRESSION, zlib.DEFLATED, -15)
+            self._compressed = compressor.compress(self.data) + compressor.flush()
+        return self._compressed
 
-    @cached_property
+    @property
     def crc(self) -> int:
-        return zlib.crc32(self.data)
+        if self._crc is None:
+            self._crc = zlib.crc32(self.data)
+        return self._crc
 
-    @cached_property
+    @property
     def digest(self) -> bytes:
         """The SHA-256 of the uncompressed bytes, as :func:`fingerprint.digest` takes it."""
-        return hashlib.sha256(self.data).digest()
+        if self._digest is None:
+            self._digest = hashlib.sha256(self.data).digest()
+        return self._digest
 
 
 def zip_bytes(members: list[Member]) -> bytes:

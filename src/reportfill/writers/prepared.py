@@ -45,48 +45,63 @@ _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.foo
 _DOC_PR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
 # The core properties docxtpl renders through Jinja (DocxTemplate.render_properties).
 _RENDERED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
-_START_TAG = re.compile(r'<(?P<name>[\w.-]+:body)(?P<declarations>(?:\s+xmlns(?::[\w.-]+)?="[^"<>]*")*)\s*>')
-_DECLARATION = re.compile(r'xmlns(?::([\w.-]+))?="([^"<>]*)"')
-_STATEMENT = re.compile(r"\{[%#]")
+# The patterns preparing uses are compiled when a template is prepared (and then kept by
+# re), not by every process that renders a template prepared before.
+_START_TAG = r'<(?P<name>[\w.-]+:body)(?P<declarations>(?:\s+xmlns(?::[\w.-]+)?="[^"<>]*")*)\s*>'
+_DECLARATION = r'xmlns(?::([\w.-]+))?="([^"<>]*)"'
+_STATEMENT = r"\{[%#]"
 _DECLARATION_LINE = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"  # what serialize_part_xml writes
 # The tags a canonical template may hold: a value looked up, a loop, a branch.
 _PATH = r"""[A-Za-z_]\w*(?:\.[A-Za-z_]\w*|\[\s*'[^'\\{}%#<>]*'\s*\]|\[\s*"[^"\\{}%#<>]*"\s*\])*"""
-_VALUE = re.compile(rf"\{{\{{ *{_PATH} *\}}\}}")
-_BLOCK = re.compile(rf"\{{% *(?:(?P<open>for [A-Za-z_]\w* in {_PATH}|if {_PATH})|(?P<middle>else)|(?P<close>endfor|endif)) *%\}}")
-_PIECE = re.compile(r"<[^<>]*>|\{[{%#]")
-_JINJA_START = re.compile(r"\{[{%#]")
+_VALUE = rf"\{{\{{ *{_PATH} *\}}\}}"
+_BLOCK = rf"\{{% *(?:(?P<open>for [A-Za-z_]\w* in {_PATH}|if {_PATH})|(?P<middle>else)|(?P<close>endfor|endif)) *%\}}"
+_PIECE = r"<[^<>]*>|\{[{%#]"
+_JINJA_START = r"\{[{%#]"
 # What lxml writes otherwise than _literal: only in values, never in lxml's own text.
 _ESCAPES = (("&#34;", '"'), ("&#39;", "'"), ("&#123;", "{"), ("&#125;", "}"), ("&#37;", "%"))
 # A value the parser would read otherwise than it is written: empty (its element written
 # <w:t/>), or holding a character XML normalizes (\r) or forbids.
-_UNPARSED = re.compile("[^\t\n\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_UNPARSED = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
 _STRICT = etree.XMLParser(resolve_entities=False)  # well-formed, it reads as docxtpl's recovering parser does
 
 
 class Prepared:
-    """What rendering ``template`` (an opened :class:`~.render._Template`) gives for every
-    report, and how to render one."""
+    """What rendering a template gives for every report, and how to render one. Plain
+    data (see :meth:`bundle`) but for ``template``, a :class:`~.render._Template` of the
+    template's path whose docxtpl methods render the body."""
 
-    def __init__(self, template, body: str, start: re.Match, shell: tuple[str, str], footers: list, core: bytes,
-                 custom_xml: bytes, members: list, names: dict[str, str]):
+    def __init__(self, template, *, body: str, start: str, open: str, shell: tuple[str, str], doc_pr: bool,
+                 canonical: bool, footers: list, core: bytes, custom: bytes, members: list, names: dict[str, str]):
         self.template = template
-        self.body = body  # the patched body, as Jinja compiles it
-        self.start = start.group(0)  # its start tag, with the namespace declarations its root has
-        self.open = f"<{start.group('name')}>"  # the start tag within the document element
+        self.body = body  # the patched body, as docxtpl hands it to Jinja
+        self.start = start  # its start tag, with the namespace declarations its root has
+        self.open = open  # the start tag within the document element
         self.shell = shell  # the document element before and after the body
-        self.doc_pr = "docPr" in body  # drawings, which docxtpl numbers
-        self.canonical = not self.doc_pr and _canonical(body)
+        self.doc_pr = doc_pr  # drawings, which docxtpl numbers
+        self.canonical = canonical  # rendered, it is written as lxml writes it (see _canonical)
         self.footers = footers  # (member name, patched XML, encoding, its rendering when it has no tags)
         self.core = core  # the core properties part, whose content describe() replaces
-        self.custom_xml = custom_xml  # the custom properties part, which the fingerprint is added to
+        self.custom = custom  # the custom properties part, which the fingerprint is added to
         self.members = members  # the package's members, in order: a Member, or the name of a part rendered
         self.names = names  # member name -> "document", "core", "custom" or "footer"
+
+    def bundle(self) -> dict:
+        """What :meth:`from_bundle` makes this of again, as :mod:`marshal` writes."""
+        members = [m if isinstance(m, str) else (m.name, m.data, m.compressed, m.crc, m.digest) for m in self.members]
+        return {"body": self.body, "start": self.start, "open": self.open, "shell": self.shell,
+                "doc_pr": self.doc_pr, "canonical": self.canonical, "footers": self.footers, "core": self.core,
+                "custom": self.custom, "members": members, "names": self.names}
+
+    @classmethod
+    def from_bundle(cls, template, bundle: dict) -> Prepared:
+        members = [m if isinstance(m, str) else Member.restored(*m) for m in bundle.pop("members")]
+        return cls(template, members=members, **bundle)
 
     def render(self, context: dict, env, *, title: str, author: str, subject: str, date) -> bytes | None:
         """The filled package, or None when this body renders to malformed XML. ``date``
         gives the document's date (None for none), asked once the body is rendered."""
         template = self.template
-        body = template.render_xml_part(self.body, template.docx._part, context, env)
+        body = template.render_xml_part(self.body, None, context, env)
         if not body.startswith(self.start):
             return None
         head, tail = self.shell
@@ -108,19 +123,17 @@ class Prepared:
         core = parse_xml(self.core)
         describe_core(CoreProperties(core), title=title, author=author, subject=subject, date=date())
         rendered = {"document": document, "core": serialize_part_xml(core)}
-        footers = {}
         for name, xml, encoding, constant in self.footers:
-            footers[name] = constant if constant is not None else _footer(template, xml, encoding, context, env)
+            rendered[name] = constant if constant is not None else _footer(template, xml, encoding, context, env)
         members, custom = [], None
         for member in self.members:
             if isinstance(member, Member):
                 members.append(member)
-                continue
-            kind = self.names[member]
-            if kind == "custom":
-                custom = Member(member, self.custom_xml)
+            elif self.names[member] == "custom":
+                custom = Member(member, self.custom)
             else:
-                members.append(Member(member, footers[member] if kind == "footer" else rendered[kind]))
+                kind = self.names[member]
+                members.append(Member(member, rendered[member if kind == "footer" else kind]))
         return zip_bytes(stamped(members, custom))
 
 
@@ -141,10 +154,11 @@ def _canonical(body: str) -> bool:
     lxml's own serialization; every tag is a value looked up, or a loop or branch over
     whole elements (never inside a tag, never all an element holds: its content could
     vanish); values stand in text."""
+    value, block, jinja = re.compile(_VALUE), re.compile(_BLOCK), re.compile(_JINJA_START)
     depth, blocks = 0, []  # blocks: the depth each open loop or branch started at
     elements = [[False, False]]  # per open element: [holds what is always written, holds a block]
     tags, pos = [], 0
-    for piece in _PIECE.finditer(body):
+    for piece in re.finditer(_PIECE, body):
         start = piece.start()
         if start < pos:  # inside a tag already read
             continue
@@ -152,9 +166,9 @@ def _canonical(body: str) -> bool:
             elements[-1][0] = True  # text
         token = piece.group()
         if token[0] == "{":
-            tag = _VALUE.match(body, start)
+            tag = value.match(body, start)
             if tag is None:
-                tag = _BLOCK.match(body, start)
+                tag = block.match(body, start)
                 if tag is None:
                     return False
                 if tag.group("open"):
@@ -168,12 +182,12 @@ def _canonical(body: str) -> bool:
             pos = tag.end()
             continue
         pos = piece.end()
-        if token.startswith(("<!", "<?")) or _JINJA_START.search(token):
+        if token.startswith(("<!", "<?")) or jinja.search(token):
             return False
         if token.startswith("</"):
-            always, block = elements.pop()
+            always, looped = elements.pop()
             depth -= 1
-            if not elements or (blocks and depth < blocks[-1]) or (block and not always):
+            if not elements or (blocks and depth < blocks[-1]) or (looped and not always):
                 return False
             continue
         elements[-1][0] = True
@@ -212,7 +226,7 @@ def prepare(template, body: str, env) -> Prepared | None:
     if any("{" in (getattr(props, name) or "") for name in _RENDERED_PROPERTIES):
         return None
     root = docx.element
-    start = _START_TAG.match(body)
+    start = re.match(_START_TAG, body)
     if start is None or not _plain_namespaces(root, start.group("declarations")):
         return None
     shell = _shell(root)
@@ -242,8 +256,10 @@ def prepare(template, body: str, env) -> Prepared | None:
              package._core_properties_part.partname.membername: "core",
              custom.partname.membername: "custom",
              **{name: "footer" for name, *_ in footers}}
-    return Prepared(template, body, start, shell, footers, core, custom.blob,
-                    [m.name if m.name in names else m for m in members], names)
+    doc_pr = "docPr" in body
+    return Prepared(template, body=body, start=start.group(0), open=f"<{start.group('name')}>", shell=shell,
+                    doc_pr=doc_pr, canonical=not doc_pr and _canonical(body), footers=footers, core=core,
+                    custom=custom.blob, members=[m.name if m.name in names else m for m in members], names=names)
 
 
 def _plain_namespaces(root: etree._Element, declarations: str) -> bool:
@@ -252,7 +268,7 @@ def _plain_namespaces(root: etree._Element, declarations: str) -> bool:
     own = root.nsmap
     if len(set(own.values())) != len(own):
         return False
-    return all(own.get(prefix or None) == uri for prefix, uri in _DECLARATION.findall(declarations))
+    return all(own.get(prefix or None) == uri for prefix, uri in re.findall(_DECLARATION, declarations))
 
 
 def _shell(root: etree._Element) -> tuple[str, str] | None:
@@ -279,7 +295,7 @@ def _tables_stay(template, body: str) -> bool:
     try:
         tree = etree.fromstring(body, etree.XMLParser(recover=True))
         for table in tree.iter(f"{{{tree.nsmap['w']}}}tbl"):
-            if _STATEMENT.search(etree.tostring(table, encoding="unicode")):
+            if re.search(_STATEMENT, etree.tostring(table, encoding="unicode")):
                 return False
         return etree.tostring(template.fix_tables(body)) == etree.tostring(tree)
     except Exception:  # noqa: BLE001 -- whatever docxtpl's fix would raise, it raises when rendering in full

@@ -13,13 +13,14 @@ from __future__ import annotations
 import io
 import re
 from functools import lru_cache
+from types import CodeType
 from pathlib import Path
 
 import jinja2
 from docxtpl import DocxTemplate
 from markupsafe import Markup, escape
 
-from . import templates
+from . import stored, templates
 from .docx_package import package_bytes
 from .prepared import Prepared, prepare
 from .properties import describe, source_date
@@ -55,13 +56,21 @@ class _CompilingOnce(jinja2.Environment):
 
     def __init__(self, **options):
         super().__init__(**options)
-        self._compiled: dict[tuple, jinja2.Template] = {}
+        self._compiled: dict[tuple, tuple[jinja2.Template, CodeType]] = {}
 
     def from_string(self, source, globals=None, template_class=None):
         if globals is not None or template_class is not None or not isinstance(source, str):
             return super().from_string(source, globals, template_class)
-        return _remember(self._compiled, (source, self.autoescape),
-                         lambda: jinja2.Environment.from_string(self, source))
+        return self.compiled(source)[0]
+
+    def compiled(self, source: str, code: CodeType | None = None) -> tuple[jinja2.Template, CodeType]:
+        """The template of ``source`` and its code, as :meth:`jinja2.Environment.from_string`
+        compiles it -- or from ``code``, what compiling it gave before (in another process)."""
+        def make():
+            made = code if code is not None else self.compile(source)
+            return self.template_class.from_code(self, made, self.make_globals(None), None), made
+
+        return _remember(self._compiled, (source, self.autoescape), make)
 
 
 def _remember(cache: dict, key, make):
@@ -115,13 +124,18 @@ class _Template(DocxTemplate):
     def build_xml(self, context, jinja_env=None):
         return self.render_xml_part(self.body_xml(), self.docx._part, context, jinja_env)
 
+    def split(self, src_xml: str) -> str:
+        """The paragraphs of ``src_xml`` put on lines of their own, as docxtpl does before
+        Jinja compiles a part (so that a Jinja error names a line); once per source text,
+        so that Jinja is handed the same string each time and finds its compiled template
+        without hashing the text again."""
+        return _remember(self._split, src_xml,
+                         lambda: src_xml.replace("<w:p ", "\n<w:p ").replace("<w:p>", "\n<w:p>"))
+
     def render_xml_part(self, src_xml, part, context, jinja_env=None):
-        # docxtpl's, step by step: the paragraphs put on lines of their own (so that Jinja
-        # errors name a line) once per source text, the same string handed to Jinja each
-        # time (its compiled template is found without hashing the text again), and the
-        # lines joined again by plain replacement (the pattern cannot overlap itself).
-        src_xml = _remember(self._split, src_xml,
-                            lambda: src_xml.replace("<w:p ", "\n<w:p ").replace("<w:p>", "\n<w:p>"))
+        # docxtpl's, step by step, the lines joined again by plain replacement (the
+        # pattern cannot overlap itself).
+        src_xml = self.split(src_xml)
         try:
             self.current_rendering_part = part
             template = jinja_env.from_string(src_xml) if jinja_env else jinja2.Template(src_xml)
@@ -258,17 +272,54 @@ def render(report: Report, template: Path | None = None) -> bytes:
 _PREPARED: dict[tuple[bytes, str | None], Prepared | None] = {}
 
 
+def prepare_template(template: Path | None = None) -> None:
+    """Prepare ``template`` (default: the bundled one) for the newest format reportfill
+    fills, as the first render would; a template that cannot be prepared is left for
+    the render to refuse."""
+    from ..format.formats import FORMATS
+
+    fmt = next(f for f in FORMATS if f.generated)
+    source = Path(template) if template else default_template(fmt)
+    try:
+        _prepared(str(source), fmt, source.read_bytes())
+    except Exception:  # noqa: BLE001 -- whatever is wrong with it, render says so, for each input
+        pass
+
+
 def _prepared(path: str, fmt: Format | None, data: bytes) -> Prepared | None:
     """The template ``data`` (the file at ``path``) prepared for rendering reports of
-    ``fmt``, once per process; None when docxtpl renders it in full."""
-    def make() -> Prepared | None:
-        document = _Template(path, fmt, data)
-        document.render_init()
-        return prepare(document, document.body_xml(), environment())
-
+    ``fmt``: once per process, from the disk when another process prepared it (see
+    :mod:`.stored`); None when docxtpl renders it in full."""
     key = (data, fmt.id if fmt else None)
     if key not in _PREPARED:
         if len(_PREPARED) >= 4:
             _PREPARED.pop(next(iter(_PREPARED)))
-        _PREPARED[key] = make()
+        _PREPARED[key] = _load(path, fmt, data) or _prepare(path, fmt, data)
     return _PREPARED[key]
+
+
+def _prepare(path: str, fmt: Format | None, data: bytes) -> Prepared | None:
+    env = environment()
+    document = _Template(path, fmt, data)
+    document.render_init()
+    prepared = prepare(document, document.body_xml(), env)
+    if prepared is not None:
+        source = document.split(prepared.body)
+        stored.store(_name(fmt, data), {"prepared": prepared.bundle(), "split": source,
+                                        "code": env.compiled(source)[1]})
+    return prepared
+
+
+def _load(path: str, fmt: Format | None, data: bytes) -> Prepared | None:
+    found = stored.load(_name(fmt, data))
+    try:
+        prepared = Prepared.from_bundle(_Template(path, fmt), found["prepared"])
+        _Template._split[prepared.body] = found["split"]
+        environment().compiled(found["split"], found["code"])
+    except (TypeError, KeyError, ValueError):  # nothing stored, or not what this code stores
+        return None
+    return prepared
+
+
+def _name(fmt: Format | None, data: bytes) -> str:
+    return stored.key(data, fmt.id if fmt else "")

@@ -9,7 +9,6 @@ lists every cell of every table. The check here says in one message what is miss
 from __future__ import annotations
 
 import re
-from importlib import resources
 from pathlib import Path
 
 from ..errors import Problem, ReportfillError
@@ -26,9 +25,9 @@ SHOWN = 3  # missing placeholders named in the message; the rest are counted
 
 def default_template(fmt: Format) -> Path:
     """The template shipped in the package; in a source checkout, the one in templates/."""
-    shipped = resources.files("reportfill") / "templates" / template_name(fmt)
+    shipped = Path(__file__).resolve().parents[1] / "templates" / template_name(fmt)
     if shipped.is_file():
-        return Path(str(shipped))
+        return shipped
     return SOURCE_TEMPLATES / template_name(fmt)
 
 
