@@ -19,6 +19,14 @@ def safe_file_name(text: str) -> str:
     return UNSAFE_IN_FILE_NAMES.sub("_", text)
 
 
+_BACKUP = re.compile(r"\.bak(?:-\d+)?\.docx$", re.IGNORECASE)
+
+
+def is_backup(path: Path) -> bool:
+    """Whether ``path`` is named as ``fill --force`` names the file it kept."""
+    return bool(_BACKUP.search(path.name))
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename,
     so readers see the old file or the new one, never a half-written one."""

@@ -101,7 +101,7 @@ def _not_a_report(member: Path) -> str:
     if member.is_dir():
         return "这是子文件夹，不核对其中的文件（需要时请单独指定这个文件夹）"
     from ..readers import REPORT_SUFFIXES
-    from .fill import is_backup
+    from ..files import is_backup
 
     if is_backup(member):
         return "reportfill fill --force 保留的旧文件（备份），不核对"

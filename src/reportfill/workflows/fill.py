@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -127,14 +126,6 @@ def _free_backup_name(target: Path) -> Path:
         backup = target.with_name(f"{target.stem}.bak{'' if n == 1 else f'-{n}'}{target.suffix}")
         if not backup.exists():
             return backup
-
-
-_BACKUP = re.compile(r"\.bak(?:-\d+)?\.docx$", re.IGNORECASE)
-
-
-def is_backup(path: Path) -> bool:
-    """Whether ``path`` is named as ``fill --force`` names the file it kept."""
-    return bool(_BACKUP.search(path.name))
 
 
 def _keep(target: Path, backup: Path) -> None:
