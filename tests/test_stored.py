@@ -8,14 +8,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import zipfile
 
 import pytest
 
 from conftest import SEED
+from docx_fixtures import template_edited
 from reportfill.writers import stored
-from reportfill.writers.templates import default_template
-from reportfill.format.formats import FORMAT_2021
 
 
 def fill(tmp_path, cache, name: str, *extra: str) -> bytes:
@@ -77,13 +75,8 @@ def test_another_template_is_stored_and_rendered_as_its_own(tmp_path):
     """A template restyled in Word has other bytes, so another name: never the other's."""
     cache = tmp_path / "cache"
     bundled = fill(tmp_path, cache, "bundled")
-    restyled = tmp_path / "my-template.docx"
-    with zipfile.ZipFile(default_template(FORMAT_2021)) as source, zipfile.ZipFile(restyled, "w") as target:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename == "word/styles.xml":
-                data = data.replace(b'w:val="Title"/>', b'w:val="Title"/><w:keepNext/>', 1)
-            target.writestr(info, data)
+    restyled = template_edited(tmp_path / "my-template.docx", "word/styles.xml", b'w:val="Title"/>',
+                               b'w:val="Title"/><w:keepNext/>')
     mine = fill(tmp_path, cache, "restyled", "--template", str(restyled))
     assert len(stored_files(cache)) == 2
     assert mine != bundled

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 
 from .document import Cell, Document, Table as Grid, join
 from .format.formats import FORMATS
@@ -342,22 +343,14 @@ _NOTHING = object()
 def _shape(grid: Grid) -> tuple[tuple, list[Cell]]:
     """What the matcher sees of a grid -- for each position the cell covering it, by
     number; for each cell its place, spans and reading -- and the cells so numbered."""
-    number: dict[int, int] = {}
-    cells: list[Cell] = []
-    positions = []
-    for row in grid.grid:
-        positions.append(len(row))
-        for cell in row:
-            if cell is None:
-                positions.append(-1)
-                continue
-            i = number.get(id(cell))
-            if i is None:
-                i = number[id(cell)] = len(cells)
-                cells.append(cell)
-            positions.append(i)
+    rows = grid.grid
+    cells = list(dict.fromkeys(chain.from_iterable(rows)))  # cells compare by identity
+    if None in cells:
+        cells.remove(None)
+    number = {id(cell): i for i, cell in enumerate(cells)}
+    positions = (tuple(map(len, rows)), tuple(map(number.get, map(id, chain.from_iterable(rows)))))
     described = tuple([(c.row, c.col, c.rows, c.cols, c.continued, reading(c.text)) for c in cells])
-    return (tuple(positions), described), cells
+    return (positions, described), cells
 
 
 def _where(located: Located | None, readers: list[_Reader], cells: tuple[list[Cell], ...]):

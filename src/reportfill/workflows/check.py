@@ -80,7 +80,7 @@ def judge(document: Document, where: str) -> Result:
                                              "请确认这是政府信息公开工作年度报告，且表格没有被转换成图片或文本框"))
     fmt = located.fmt
     parts = located.parts
-    parts_of = outline(fmt, [p.text for p in document.paragraphs if not parts.intersection(p.inside)])
+    parts_of = outline(fmt, [p.text for p in document.paragraphs if parts.isdisjoint(p.inside)])
 
     values, findings = read_values(located)
     findings += check_values(fmt, values)
