@@ -288,3 +288,12 @@ class Format:
 
     def applies_to(self, year: int) -> bool:
         return self.first_year <= year and (self.last_year is None or year <= self.last_year)
+
+    def __reduce_ex__(self, protocol):
+        # A format of reportfill's own travels between processes (a batch's results) by
+        # its id, not as the fifty-odd kilobytes of its tables and what is cached on them.
+        from . import formats
+
+        if formats.by_id(self.id) is self:
+            return formats.by_id, (self.id,)
+        return super().__reduce_ex__(protocol)
