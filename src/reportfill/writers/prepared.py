@@ -32,6 +32,7 @@ import copy
 import re
 from collections import Counter
 
+import jinja2
 from docx.opc.coreprops import CoreProperties
 from docx.opc.oxml import serialize_part_xml
 from docx.oxml.parser import parse_xml
@@ -58,7 +59,8 @@ _BLOCK = rf"\{{% *(?:(?P<open>for [A-Za-z_]\w* in {_PATH}|if {_PATH})|(?P<middle
 _PIECE = r"<[^<>]*>|\{[{%#]"
 _JINJA_START = r"\{[{%#]"
 # What lxml writes otherwise than _literal: only in values, never in lxml's own text.
-_ESCAPES = (("&#34;", '"'), ("&#39;", "'"), ("&#123;", "{"), ("&#125;", "}"), ("&#37;", "%"))
+_ESCAPES = {"&#34;": '"', "&#39;": "'", "&#123;": "{", "&#125;": "}", "&#37;": "%"}
+_ESCAPE = re.compile("|".join(_ESCAPES))
 # A value the parser would read otherwise than it is written: empty (its element written
 # <w:t/>), or holding a character XML normalizes (\r) or forbids.
 _UNPARSED = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -97,19 +99,36 @@ class Prepared:
         members = [m if isinstance(m, str) else Member.restored(*m) for m in bundle.pop("members")]
         return cls(template, members=members, **bundle)
 
+    def source(self) -> str:
+        """What Jinja compiles. docxtpl first puts each paragraph on a line of its own, so
+        that an error names a line, and joins the lines again afterwards: a canonical
+        body, which has no line break of its own, renders to the same text compiled as it
+        is (an error is then raised as docxtpl raises it, see :meth:`_body`)."""
+        return self.body if self.canonical else self.template.split(self.body)
+
+    def _body(self, context: dict, env) -> str:
+        template = self.template
+        if not self.canonical:
+            return template.render_xml_part(self.body, None, context, env)
+        try:
+            rendered = env.from_string(self.body).render(context)
+        except jinja2.TemplateError:
+            template.render_xml_part(self.body, None, context, env)  # raises it with docxtpl's lines
+            raise
+        return template.finish(rendered)
+
     def render(self, context: dict, env, *, title: str, author: str, subject: str, date) -> bytes | None:
         """The filled package, or None when this body renders to malformed XML. ``date``
         gives the document's date (None for none), asked once the body is rendered."""
         template = self.template
-        body = template.render_xml_part(self.body, None, context, env)
+        body = self._body(context, env)
         if not body.startswith(self.start):
             return None
         head, tail = self.shell
         rest = body[len(self.start):]
         if self.canonical and _plain(context):
-            if "&#" in rest:
-                for escaped, written in _ESCAPES:
-                    rest = rest.replace(escaped, written)
+            if "#" in rest:
+                rest = _ESCAPE.sub(lambda m: _ESCAPES[m.group()], rest)
             document = f"{_DECLARATION_LINE}{head}{self.open}{rest}{tail}".encode("utf-8")
         else:
             try:
@@ -155,6 +174,8 @@ def _canonical(body: str) -> bool:
     whole elements (never inside a tag, never all an element holds: its content could
     vanish); values stand in text."""
     value, block, jinja = re.compile(_VALUE), re.compile(_BLOCK), re.compile(_JINJA_START)
+    if "\n" in body:  # see Prepared.source
+        return False
     depth, blocks = 0, []  # blocks: the depth each open loop or branch started at
     elements = [[False, False]]  # per open element: [holds what is always written, holds a block]
     tags, pos = [], 0

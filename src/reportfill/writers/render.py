@@ -146,8 +146,13 @@ class _Template(DocxTemplate):
                 exc.docx_context = map(lambda x: re.sub(r"<[^>]+>", "", x),
                                        src_xml.splitlines()[line_number: line_number + 7])
             raise exc
-        dst_xml = dst_xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
-        dst_xml = dst_xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        return self.finish(dst_xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>"))
+
+    def finish(self, dst_xml: str) -> str:
+        """docxtpl's steps after Jinja: its escapes of Jinja syntax undone (when there can
+        be one: each holds an underscore), tabs and line breaks made Word structure."""
+        if "_" in dst_xml:
+            dst_xml = dst_xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         return self.resolve_listing(dst_xml)
 
     def resolve_listing(self, xml):
@@ -304,8 +309,8 @@ def _prepare(path: str, fmt: Format | None, data: bytes) -> Prepared | None:
     document.render_init()
     prepared = prepare(document, document.body_xml(), env)
     if prepared is not None:
-        source = document.split(prepared.body)
-        stored.store(_name(fmt, data), {"prepared": prepared.bundle(), "split": source,
+        source = prepared.source()
+        stored.store(_name(fmt, data), {"prepared": prepared.bundle(), "source": source,
                                         "code": env.compiled(source)[1]})
     return prepared
 
@@ -314,8 +319,9 @@ def _load(path: str, fmt: Format | None, data: bytes) -> Prepared | None:
     found = stored.load(_name(fmt, data))
     try:
         prepared = Prepared.from_bundle(_Template(path, fmt), found["prepared"])
-        _Template._split[prepared.body] = found["split"]
-        environment().compiled(found["split"], found["code"])
+        if found["source"] != prepared.body:
+            _Template._split[prepared.body] = found["source"]
+        environment().compiled(found["source"], found["code"])
     except (TypeError, KeyError, ValueError):  # nothing stored, or not what this code stores
         return None
     return prepared
