@@ -17,9 +17,11 @@ from ..format.spec import Format
 from .template_builder import SOURCE_TEMPLATES, placeholder, template_name
 
 # What a template is told to fill: the title, the preface, each prose section, the cells.
-_TAG = re.compile(r"\{[{%](.*?)[}%]\}", re.DOTALL)
-_NAME = re.compile(r"[A-Za-z_]\w*")
-_CELL = re.compile(r"""cells\s*\[\s*(['"])(.+?)\1\s*\]""")
+# (Compiled when a template is first checked: a process rendering a template prepared
+# before never needs them.)
+_TAG = r"\{[{%](.*?)[}%]\}"
+_NAME = r"[A-Za-z_]\w*"
+_CELL = r"""cells\s*\[\s*(['"])(.+?)\1\s*\]"""
 SHOWN = 3  # missing placeholders named in the message; the rest are counted
 
 
@@ -46,9 +48,9 @@ def write_copy(fmt: Format, target: Path, *, force: bool = False) -> Path:
 def check(source: str, fmt: Format, where: str) -> None:
     """Raise unless the template text ``source`` (its body, as Jinja will compile it)
     fills every part of a ``fmt`` report: title, preface, prose sections, table cells."""
-    tags = " ".join(_TAG.findall(source))
-    names = set(_NAME.findall(tags))
-    cells = {m[1] for m in _CELL.findall(tags)}
+    tags = " ".join(re.findall(_TAG, source, re.DOTALL))
+    names = set(re.findall(_NAME, tags))
+    cells = {m[1] for m in re.findall(_CELL, tags)}
     if not names:
         raise ReportfillError(Problem(where, (
             "不是 reportfill 的模板：其中没有任何 {{ }} 占位符。\n"
