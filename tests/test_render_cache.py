@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, SEED
+from docx_fixtures import template_edited
 from reportfill.writers import render as R
 from reportfill.writers import fingerprint
 from reportfill.writers.docx_package import _saved_and_repacked, deterministic_zip, package_bytes
@@ -43,10 +44,10 @@ def plain_environment(compile_once: bool = False) -> jinja2.Environment:
     return Environment(autoescape=True, undefined=jinja2.StrictUndefined, finalize=R._literal)
 
 
-def plain_docxtpl(report, env: jinja2.Environment | None = None) -> bytes:
+def plain_docxtpl(report, env: jinja2.Environment | None = None, template=None) -> bytes:
     """What render() does without the shortcuts: a fresh template and environment, a save
     and a re-pack that stamps the fingerprint."""
-    document = DocxTemplate(str(R.default_template(report.fmt)))
+    document = DocxTemplate(str(template or R.default_template(report.fmt)))
     document.render(R.context(report), jinja_env=env or plain_environment(), autoescape=True)
     describe(document.docx, title=report.title.replace("\n", ""), author=report.agency,
              subject=f"{report.agency}{report.year}年度")
@@ -118,3 +119,25 @@ def test_any_text_renders_as_plain_docxtpl_renders_it(title, paragraphs, item):
 
 
 COMPILING_ONCE = plain_environment(compile_once=True)
+
+
+CELL = b"{{ cells['proactive:regulations:issued'] }}"
+TEMPLATES = {
+    # A filter: not a canonical template, rendered and then parsed and serialized.
+    "a filter": (b"{{ title }}", b"{{ title|trim }}", "parsed"),
+    # A branch that is all a run's text holds: it could leave the element empty.
+    "a branch around a value": (b"{{ title }}", b"{% if title %}{{ title }}{% endif %}", "parsed"),
+    # A statement inside a table: docxtpl's fix of the tables is needed, so docxtpl renders it all.
+    "a branch in a table": (CELL, b"{% if true %}" + CELL + b"{% endif %}", "docxtpl"),
+}
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_templates_rendered_otherwise_give_plain_docxtpl_bytes(name, tmp_path):
+    old, new, how = TEMPLATES[name]
+    template = template_edited(tmp_path / "template.docx", "word/document.xml", old, new)
+    report = load_input(SEED)
+    prepared = R._prepared(str(template), report.fmt, template.read_bytes())
+    assert (prepared is None) == (how == "docxtpl")
+    assert prepared is None or not prepared.canonical
+    assert R.render(report, template) == plain_docxtpl(report, template=template)

@@ -29,8 +29,11 @@ from pathlib import Path
 
 ENVIRONMENT = "REPORTFILL_CACHE"
 _MAGIC = b"reportfill-prepared-1\n"
-# The modules whose code decides what preparing gives (their source is part of the name).
-_MODULES = ("render", "prepared", "docx_package", "properties", "fingerprint", "templates", "stored")
+# The modules whose code decides what preparing gives -- the format too, which the
+# template is checked against (their source is part of the name).
+_MODULES = ("writers/render.py", "writers/prepared.py", "writers/docx_package.py", "writers/properties.py",
+            "writers/fingerprint.py", "writers/templates.py", "writers/stored.py", "format/formats.py",
+            "format/spec.py")
 
 
 def folder() -> Path | None:
@@ -65,10 +68,10 @@ def _code_version() -> bytes | None:
     versions = (__version__, docxtpl.__version__, docx.__version__, jinja2.__version__, etree.LXML_VERSION,
                 etree.LIBXML_VERSION, zlib.ZLIB_RUNTIME_VERSION, sys.version, importlib.util.MAGIC_NUMBER)
     digest.update(repr(versions).encode())
-    here = Path(__file__).parent
+    package = Path(__file__).parents[1]
     try:
         for module in _MODULES:
-            digest.update((here / f"{module}.py").read_bytes())
+            digest.update((package / module).read_bytes())
     except OSError:
         return None
     return digest.digest()
