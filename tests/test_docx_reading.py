@@ -36,7 +36,7 @@ def shape(blocks) -> list:
                                              c.cols, c.continued) for c in row] for row in block.grid]
             out.append(("table", block.inside, grid))
         else:
-            out.append(("paragraph", block.text, block.inside, block.level))
+            out.append(("paragraph", block.text, block.inside))
     return out
 
 

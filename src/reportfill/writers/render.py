@@ -6,6 +6,10 @@ rendering it rewrites ``{_{`` to ``{{``; and it turns raw control characters int
 structure. Every value therefore passes through :func:`_literal`, which escapes it and
 writes braces and percent signs as character references, so the text a user wrote is
 the text Word shows, whatever it contains.
+
+What rendering gives the same for every report of a template is worked out once per
+process (:mod:`.prepared`) and kept between processes (:mod:`.stored`); a template
+that cannot be rendered that way is rendered by docxtpl in full.
 """
 
 from __future__ import annotations
@@ -13,8 +17,8 @@ from __future__ import annotations
 import io
 import re
 from functools import lru_cache
-from types import CodeType
 from pathlib import Path
+from types import CodeType
 
 import jinja2
 from docxtpl import DocxTemplate
