@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,10 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "inputs" / "wenxian-education-2021.toml"
 SHARED = REPO.parent / "shared"
+
+# Prepared templates go to a folder of this test session, not the user's cache folder
+# (the processes the tests start inherit it; tests/test_stored.py sets its own).
+os.environ["REPORTFILL_CACHE"] = tempfile.mkdtemp(prefix="reportfill-test-cache-")
 
 
 @pytest.fixture

@@ -180,6 +180,21 @@ class Package:
         return out.getvalue()
 
 
+def template_edited(target, member: str, old: bytes, new: bytes):
+    """Write to ``target`` the bundled 2021 template with the first ``old`` in ``member``
+    replaced by ``new``; returns ``target``."""
+    from reportfill.writers.templates import default_template
+    from reportfill.format.formats import FORMAT_2021
+
+    with zipfile.ZipFile(default_template(FORMAT_2021)) as src, zipfile.ZipFile(target, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == member:
+                data = data.replace(old, new, 1)
+            dst.writestr(info, data)
+    return target
+
+
 def docx_with_body(body_xml: str) -> bytes:
     """The smallest DOCX Word's reader accepts around a body's XML."""
     document = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'

@@ -13,6 +13,7 @@ import pytest
 from openxml_audit import OpenXmlValidator
 
 from conftest import REPO, SEED
+from docx_fixtures import template_edited
 from reportfill.format.formats import FORMAT_2021
 from reportfill.readers.toml_input import load_input
 from reportfill.writers.render import default_template, render
@@ -80,13 +81,5 @@ def test_a_report_with_dates_is_valid(monkeypatch, tmp_path):
 
 def test_the_validator_finds_a_misplaced_property(tmp_path):
     """The check can fail: a w:jc before the other paragraph properties."""
-    import zipfile
-
-    broken = tmp_path / "broken.docx"
-    with zipfile.ZipFile(default_template(FORMAT_2021)) as src, zipfile.ZipFile(broken, "w") as dst:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename == "word/styles.xml":
-                data = data.replace(b"<w:pPr>", b"<w:pPr><w:jc w:val=\"both\"/>", 1)
-            dst.writestr(info, data)
+    broken = template_edited(tmp_path / "broken.docx", "word/styles.xml", b"<w:pPr>", b"<w:pPr><w:jc w:val=\"both\"/>")
     assert findings(broken) != []

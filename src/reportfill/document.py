@@ -90,13 +90,12 @@ class Document:
     title: str = ""
     published: datetime.date | None = None
     tables: list[Table] = field(init=False)
+    paragraphs: list[Paragraph] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.tables = [b for b in self.blocks if isinstance(b, Table)]
-
-    @property
-    def paragraphs(self) -> list[Paragraph]:
-        return [b for b in self.blocks if isinstance(b, Paragraph)]
+        self.tables, self.paragraphs = [], []
+        for block in self.blocks:
+            (self.tables if isinstance(block, Table) else self.paragraphs).append(block)
 
     def joins_previous(self) -> list[bool]:
         """For each table, whether it continues the table before it: both stand in the

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 
 from .document import Cell, Document, Table as Grid, join
 from .format.formats import FORMATS
@@ -260,11 +261,14 @@ def _fit(wanted: tuple[str, ...], stack: tuple[str, ...]) -> tuple[float, int]:
     label's similarity, and how far up (in headers) the matches lie."""
     score, distance = 1.0, 0
     for label in wanted:
-        best, at = 0.0, 0
-        for i, text in enumerate(stack):
-            s = similarity(label, text)
-            if s > best:
-                best, at = s, i
+        if label in stack:  # only the label itself is alike to it to 1.0
+            best, at = 1.0, stack.index(label)
+        else:
+            best, at = 0.0, 0
+            for i, text in enumerate(stack):
+                s = similarity(label, text)
+                if s > best:
+                    best, at = s, i
         score, distance = min(score, best), distance + at
     return score, distance
 
@@ -318,7 +322,7 @@ def locate(document: Document, prefer: Format | None = None) -> Located | None:
         located = _locate(readers, prefer)
         if len(_FOUND) >= MAX_SHAPES:
             _FOUND.clear()
-        _FOUND[key] = _where(located, readers)
+        _FOUND[key] = _where(located, readers, cells)
         return located
     if found is _NOTHING:
         return None
@@ -339,33 +343,27 @@ _NOTHING = object()
 def _shape(grid: Grid) -> tuple[tuple, list[Cell]]:
     """What the matcher sees of a grid -- for each position the cell covering it, by
     number; for each cell its place, spans and reading -- and the cells so numbered."""
-    number: dict[int, int] = {}
-    cells: list[Cell] = []
-    rows = []
-    for row in grid.grid:
-        out = []
-        for cell in row:
-            if cell is None:
-                out.append(-1)
-                continue
-            i = number.get(id(cell))
-            if i is None:
-                i = number[id(cell)] = len(cells)
-                cells.append(cell)
-            out.append(i)
-        rows.append(tuple(out))
-    described = tuple((c.row, c.col, c.rows, c.cols, c.continued, reading(c.text)) for c in cells)
-    return (tuple(rows), described), cells
+    rows = grid.grid
+    cells = list(dict.fromkeys(chain.from_iterable(rows)))  # cells compare by identity
+    if None in cells:
+        cells.remove(None)
+    number = {id(cell): i for i, cell in enumerate(cells)}
+    positions = (tuple(map(len, rows)), tuple(map(number.get, map(id, chain.from_iterable(rows)))))
+    described = tuple([(c.row, c.col, c.rows, c.cols, c.continued, reading(c.text)) for c in cells])
+    return (positions, described), cells
 
 
-def _where(located: Located | None, readers: list[_Reader]):
-    """``located`` with every cell given by its number in its grid's shape."""
+def _where(located: Located | None, readers: list[_Reader], cells: tuple[list[Cell], ...]):
+    """``located`` with every cell given by its number in its grid's shape (``cells``:
+    each table's cells so numbered)."""
     if located is None:
         return _NOTHING
     grids = {reader.parts: reader.grid for reader in readers}
     matches = []
     for match in located.matches.values():
-        number = {id(cell): i for i, cell in enumerate(_shape(grids[match.parts])[1])}
+        parts = match.parts
+        numbered = cells[parts[0]] if len(parts) == 1 else _shape(grids[parts])[1]
+        number = {id(cell): i for i, cell in enumerate(numbered)}
         matches.append((match.table, match.parts, {slot: number[id(cell)] for slot, cell in match.cells.items()},
                         dict(match.rows), match.quality, dict(match.headers)))
     return located.fmt, matches

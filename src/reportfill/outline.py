@@ -162,7 +162,8 @@ def _title(fmt: Format, before_headings: list[str]) -> tuple[str, int]:
 def _year(text: list[str], title: str) -> int | None:
     """The statistics period's year ("自2021年1月1日起至2021年12月31日止"), else the title's."""
     for paragraph in text:
-        found = _PERIOD.search(nfkc(paragraph))
+        paragraph = nfkc(paragraph)
+        found = "日" in paragraph and _PERIOD.search(paragraph)  # the period ends on a 日
         if found:
             return int(found.group(1))
     found = YEAR_IN_TITLE.search(unicodedata.normalize("NFKC", title))

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal
-from difflib import SequenceMatcher
 from functools import lru_cache
 
 from .format.spec import ValueKind
@@ -66,6 +65,8 @@ def similarity(a: str, b: str) -> float:
         return 0.9
     if 2 * len(short) / (len(a) + len(b)) < THRESHOLD:
         return 0.0  # cannot reach the threshold; spares the slow comparison
+    from difflib import SequenceMatcher  # for labels that are neither equal nor cut short: rare
+
     return SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 

@@ -28,13 +28,14 @@ def read_values(located: Located) -> tuple[Values, list[Finding]]:
             continue
         findings += _missing(table, match)
         unreadable = []
-        for (row, col), cell in match.cells.items():
-            kind = table.slot[(row, col)].cell.kind
-            value = read_number(cell.text, kind, table.units.get((row, col), ""))
+        reading = table.reading
+        for slot, cell in match.cells.items():
+            key, kind, unit = reading[slot]
+            value = read_number(cell.text, kind, unit)
             if value is None:
-                unreadable.append((row, col, " ".join(cell.text.split())))
+                unreadable.append((*slot, " ".join(cell.text.split())))
             else:
-                values[(table.key, row, col)] = value
+                values[key] = value
         findings += unreadable_findings(fmt, table, unreadable)
         findings += _units(table, match)
     return values, findings

@@ -37,7 +37,6 @@ def command(inputs, output, out_dir, template, jobs, pdf, previous, force):
         return
 
     from ..errors import Problem, ReportfillError
-    from ..reporters.text import reuse_lines
     from ..workflows.fill import Occupied, fill
 
     with library_errors():
@@ -46,8 +45,11 @@ def command(inputs, output, out_dir, template, jobs, pdf, previous, force):
         except Occupied as exc:
             hint = _how_to_replace(exc.backup)
             raise ReportfillError([Problem(p.where, p.message + hint) for p in exc.problems]) from None
-    for line in reuse_lines(filled.reuse):
-        click.echo(line)
+    if filled.reuse is not None:
+        from ..reporters.text import reuse_lines
+
+        for line in reuse_lines(filled.reuse):
+            click.echo(line)
     for warning in filled.warnings:
         click.echo(f"提示（{warning.rule}）：{warning.message}")
     click.echo(f"已生成：{filled.output}")

@@ -308,6 +308,11 @@ FORMATS = (FORMAT_2021, FORMAT_2019)
 FILLABLE = next(f for f in FORMATS if f.generated)  # the format reportfill fills: inputs are in it
 
 
+def by_id(format_id: str) -> Format | None:
+    """The format of this id (``Format.id``), or None."""
+    return next((fmt for fmt in FORMATS if fmt.id == format_id), None)
+
+
 def format_for_year(year: int) -> Format:
     for fmt in FORMATS:
         if fmt.applies_to(year):

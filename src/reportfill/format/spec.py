@@ -132,6 +132,13 @@ class Table:
         (table, row, column), with the cell."""
         return tuple(((self.key, p.cell.row, p.cell.col), p.cell) for p in self.slots)
 
+    @cached_property
+    def reading(self) -> dict[tuple[str, str], tuple[tuple[str, str, str], ValueKind, str]]:
+        """(row, column) -> how a value cell is read: its key in a Values mapping, its kind,
+        and the unit its header states ("" for none)."""
+        return {(p.cell.row, p.cell.col): ((self.key, p.cell.row, p.cell.col), p.cell.kind,
+                                           self.units.get((p.cell.row, p.cell.col), "")) for p in self.slots}
+
     def row_labels(self, row: str) -> tuple[str, ...]:
         """The labels left of the row's first value cell, umbrella labels excluded."""
         first = self.row_slots(row)[0]
@@ -145,7 +152,13 @@ class Table:
     def column_labels(self, row: str, col: str) -> tuple[str, ...]:
         """The header labels above a value cell, read upwards until a full-width label
         (a block title such as 第二十条第（一）项) or the top; umbrella labels excluded."""
-        p = self.slot[(row, col)]
+        return self._column_labels[(row, col)]
+
+    @cached_property
+    def _column_labels(self) -> dict[tuple[str, str], tuple[str, ...]]:
+        return {(p.cell.row, p.cell.col): self._labels_above(p) for p in self.slots}
+
+    def _labels_above(self, p: Placed) -> tuple[str, ...]:
         seen: list[str] = []
         for r in range(p.row - 1, -1, -1):
             above = self.grid[r][p.col]
@@ -276,17 +289,10 @@ class Format:
         return self.first_year <= year and (self.last_year is None or year <= self.last_year)
 
     def __reduce_ex__(self, protocol):
-        # Every report read carries its format; a batch sends hundreds of results between
-        # processes, and a format pickled by value (its grids and caches, ~35 KB) would be
-        # copied into each. The official formats travel by name and stay one object.
-        from .formats import FORMATS
+        # A format of reportfill's own travels between processes (a batch's results) by
+        # its id, not as the fifty-odd kilobytes of its tables and what is cached on them.
+        from . import formats
 
-        if any(f is self for f in FORMATS):
-            return _official, (self.id,)
+        if formats.by_id(self.id) is self:
+            return formats.by_id, (self.id,)
         return super().__reduce_ex__(protocol)
-
-
-def _official(format_id: str) -> Format:
-    from .formats import FORMATS
-
-    return next(f for f in FORMATS if f.id == format_id)

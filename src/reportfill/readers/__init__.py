@@ -4,7 +4,8 @@
 hands it to the reader for that kind: DOCX (:mod:`.docx`), an HTML page (:mod:`.html`),
 a PDF (:mod:`.pdf`), or -- through LibreOffice -- .doc, .wps, .rtf and .odt
 (:mod:`.converted`). Everything after this package works on
-:class:`~reportfill.document.Document` alone.
+:class:`~reportfill.document.Document` alone. A reader is imported when a file of its
+kind comes: ``fill`` reads back only the DOCX it wrote.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..document import Document
-from . import converted, docx, html, pdf
+from . import converted
 from .source import Opened, open_source
 
 #: File names a folder's reports have; ``check DIR`` reads these and lists the rest as skipped.
@@ -36,9 +37,15 @@ def _read(opened: Opened, converted_docx: Path | None) -> Document:
     if needs_office:
         return converted.read(opened, needs_office, converted_docx)
     if head.startswith(b"PK"):
+        from . import docx
+
         return docx.read(opened)
     if head.startswith(b"%PDF") or head[:1024].lstrip().startswith(b"%PDF"):
+        from . import pdf
+
         return pdf.read(opened)
+    from . import html
+
     if html.sniff(head):
         return html.read(opened)
     named = opened.where.lower()

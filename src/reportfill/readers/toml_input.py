@@ -9,13 +9,13 @@ from the format definition, never from a list here.
 from __future__ import annotations
 
 import datetime
-import difflib
 import re
 import tomllib
 import unicodedata
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import Problem, ReportfillError
 from ..findings import Finding
@@ -25,10 +25,12 @@ from ..report import Item, Prose, Report, Values, show
 from ..rules.content import check_report
 from ..rules.tables import Source, cell_title, check_values, derive, value_problem
 from ..text import is_blank_mark, normalize
-from . import toml_labels, toml_syntax
+from . import toml_labels
 from .toml_labels import PROSE_KEYS, dotted, example, given_slots
 from .toml_numbers import meant
-from .toml_scan import Scan, scan
+
+if TYPE_CHECKING:
+    from .toml_scan import Scan
 
 __all__ = ["PROSE_KEYS", "load_input", "parse_input", "read_input", "read_toml"]
 
@@ -119,12 +121,13 @@ def _parse(text: str, path: Path) -> dict:
     try:
         return tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
+        from . import toml_syntax  # explaining a mistake is all it is for
+
         raise ReportfillError(toml_syntax.explain(text, exc, path, NEWEST)) from None
 
 
-def _xml_illegal(ch: str) -> bool:
-    c = ord(ch)
-    return not (c in (0x9, 0xA, 0xD) or 0x20 <= c <= 0xD7FF or 0xE000 <= c <= 0xFFFD or 0x10000 <= c <= 0x10FFFF)
+# A character XML 1.0 does not allow (Word cannot hold it either).
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _is_number(value) -> bool:
@@ -150,6 +153,8 @@ class _Reader:
     @cached_property
     def scan(self) -> Scan:
         """Where each key is in the text: needed only to word a problem, so found then."""
+        from .toml_scan import scan
+
         return scan(self.raw.replace("\r\n", "\n"))
 
     @property
@@ -208,6 +213,8 @@ class _Reader:
                         instead = f"{named.key[-1]} = {_display(data[name])}"
                 self.problem(key + (name,), toml_labels.explain(self.fmt, named, name, instead))
                 continue
+            import difflib
+
             near = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
             if near:
                 meant_label = toml_labels.label(self.fmt, key + (near[0],))
@@ -231,15 +238,16 @@ class _Reader:
         if len(value) > MAX_TEXT:
             self.problem(key, f"文字过长（{len(value)} 字，上限 {MAX_TEXT} 字）；年度报告正文原则上不超过一千字，请精简")
             return None
-        for offset, ch in enumerate(value):
-            if _xml_illegal(ch):
-                line = value.count("\n", 0, offset) + 1
-                column = offset - (value.rfind("\n", 0, offset) + 1) + 1
-                self.problem(key, (
-                    f"文字第{line}行第{column}个字符处有控制字符 U+{ord(ch):04X}"
-                    f"（{unicodedata.name(ch, '控制字符')}），Word 文档中不能出现，请删除（制表符 Tab 可以保留，会成为 Word 的制表位）"
-                ))
-                return None
+        illegal = _XML_ILLEGAL.search(value)
+        if illegal:
+            offset, ch = illegal.start(), illegal.group()
+            line = value.count("\n", 0, offset) + 1
+            column = offset - (value.rfind("\n", 0, offset) + 1) + 1
+            self.problem(key, (
+                f"文字第{line}行第{column}个字符处有控制字符 U+{ord(ch):04X}"
+                f"（{unicodedata.name(ch, '控制字符')}），Word 文档中不能出现，请删除（制表符 Tab 可以保留，会成为 Word 的制表位）"
+            ))
+            return None
         return value
 
     def text(self, data: dict, key: tuple, **kwargs) -> tuple[str, ...] | None:
@@ -430,6 +438,10 @@ class _Reader:
         out: Values = {}
         wrong, written = [], []
         for n, (p, v) in enumerate(zip(slots, value)):
+            if type(v) is int and v >= 0 and p.cell.kind != "text":  # what nearly every cell holds: good
+                out[(table.key, row, p.cell.col)] = v
+                written.append(str(v))
+                continue
             problem, instead = _element_problem(table, p.cell, v)
             if problem:
                 which = "" if scalar else f"第{n + 1}个数（{columns[n]}）"

@@ -73,9 +73,17 @@ def example(table: Table, row: str, given: int) -> str:
     return f"{leaf} = {'[' + ', '.join(['0'] * given) + ']' if given > 1 else '0'}"
 
 
-def given_slots(fmt: Format, table: Table, row: str) -> list:
+def given_slots(fmt: Format, table: Table, row: str) -> tuple:
     """The value cells of a row that the input states (totals are computed)."""
-    return [p for p in table.row_slots(row) if (table.key, row, p.cell.col) not in fmt.derived]
+    key = (id(fmt), id(table), row)  # by identity: hashing a frozen format walks all of it
+    found = _GIVEN.get(key)
+    if found is None or found[0] is not fmt or found[1] is not table:
+        given = tuple(p for p in table.row_slots(row) if (table.key, row, p.cell.col) not in fmt.derived)
+        found = _GIVEN[key] = (fmt, table, given)
+    return found[2]
+
+
+_GIVEN: dict[tuple[int, int, str], tuple] = {}
 
 
 # ---------------------------------------------------------------- labels typed as keys

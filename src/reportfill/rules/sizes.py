@@ -23,7 +23,7 @@ from .tables import Source, is_number, table_source
 WAN = "万元"
 IMPLAUSIBLE_WAN = 10_000  # 1 亿元: more than a county bureau's fees, what 元 typed as 万元 gives
 _CHINESE_PUNCTUATION = "“”‘’…—·"  # of ambiguous width, so not told apart by it
-_ITEM_NUMBER = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]")
+_ITEM_NUMBER = r"^\s*[（(][一二三四五六七八九十]+[）)]"  # compiled when a section is long enough to count
 
 
 def check_amounts(fmt: Format, values: Values, source: Source | None = None) -> list[Finding]:
@@ -59,9 +59,10 @@ def check_lengths(fmt: Format, sections: dict[str, Sequence[str]]) -> list[Findi
     findings = []
     for section in fmt.sections:
         paragraphs = sections.get(section.key)
-        if section.max_chars is None or paragraphs is None:
+        if section.max_chars is None or paragraphs is None \
+                or sum(map(len, paragraphs)) <= section.max_chars:  # a character counts at most 1
             continue
-        length = sum(count_chars(_ITEM_NUMBER.sub("", p)) for p in paragraphs)
+        length = sum(count_chars(re.sub(_ITEM_NUMBER, "", p)) for p in paragraphs)
         if length > section.max_chars:
             message = (
                 f"“{section.heading}”共 {length} 字（汉字和标点各计 1 字，连续的数字或字母计 1 字，"

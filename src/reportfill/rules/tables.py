@@ -92,9 +92,14 @@ def is_number(value: object) -> bool:
     return kind is int or kind is Decimal or (kind is not bool and isinstance(value, (int, Decimal)))
 
 
+_NUMBER_TYPES = {int, Decimal}
+
+
 def _numbers(values: Values, keys) -> list | None:
     found = [values.get(key) for key in keys]
-    return found if all(map(is_number, found)) else None
+    if set(map(type, found)) <= _NUMBER_TYPES or all(map(is_number, found)):
+        return found
+    return None
 
 
 def check_values(fmt: Format, values: Values, source: Source | None = None) -> list[Finding]:

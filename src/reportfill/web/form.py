@@ -303,7 +303,7 @@ def _read_line(fmt: Format, table: Table, row: str, fields: list[str]) -> tuple[
     while len(fields) > table.width and not fields[-1].strip():
         fields = fields[:-1]
     if len(fields) == table.width:  # the whole row of a sheet laid out as the official table
-        slots = given + total
+        slots = [*given, *total]
         labels = [f.strip() for f in fields[: slots[0].col] if f.strip()]
         fields = [fields[p.col] for p in slots]
     else:

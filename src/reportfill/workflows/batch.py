@@ -149,14 +149,18 @@ def _expand(paths, take: Callable[[Path], bool | str], empty: str) -> list[Path 
 
 # ------------------------------------------------------------------ running a pool
 
-def _run(function: Callable, tasks: Sequence, jobs: int | None, lost: Callable[[Any, str], Any]):
+def _run(function: Callable, tasks: Sequence, jobs: int | None, lost: Callable[[Any, str], Any],
+         ready: Callable[[], None] = lambda: None):
     """``function`` over ``tasks``, results in task order, in a process pool when there
     is more than one task and core. A worker that dies takes the rest of the batch with
-    it; those tasks get ``lost(task, reason)``."""
+    it; those tasks get ``lost(task, reason)``. ``ready()`` is called before the pool
+    starts: what it imports and prepares, workers started by fork have from the start
+    rather than each doing it again."""
     count = min(workers(jobs), len(tasks))
     if count <= 1:
         yield from map(function, tasks)
         return
+    ready()
     # Small chunks: few round trips, yet results arrive steadily for the progress bar.
     chunk = max(1, min(8, len(tasks) // (4 * count)))
     done = 0
@@ -220,6 +224,14 @@ def _fill_one(task: tuple[Path, Path, Path | None, Path]) -> _Staged | Result:
         return failed(source, reason=_unexpected(exc))
 
 
+def _ready_to_fill(template: Path | None) -> None:
+    from . import fill  # noqa: F401 -- and with it the renderer and the checker
+    from ..readers import docx  # noqa: F401 -- which reads back what is rendered
+    from ..writers.render import prepare_template
+
+    prepare_template(template)
+
+
 def _name_key(path: Path) -> str:
     # Windows and macOS file names ignore case and Unicode normalisation.
     return unicodedata.normalize("NFC", path.name).casefold()
@@ -248,7 +260,7 @@ def fill_many(
     claimed: dict[str, Path] = {}
     with _staging(out_dir, needed=bool(sources)) as staging:
         tasks = [(p, out_dir, template, staging) for p in sources]
-        results = _run(_fill_one, tasks, jobs, _pool_failed)
+        results = _run(_fill_one, tasks, jobs, _pool_failed, ready=lambda: _ready_to_fill(template))
         outcomes = _in_order(
             entries, results, progress,
             ready=lambda entry: entry if isinstance(entry, Result) else None,
@@ -327,6 +339,10 @@ def check_one(source: Path | bytes, *, name: str | None = None, previous: Result
         return failed(where, reason=_unexpected(exc))
 
 
+def _ready_to_check() -> None:
+    from ..readers import docx  # noqa: F401 -- the reader of nearly every report checked
+
+
 def check_many(
     paths: Iterable[str | Path | Result],
     *,
@@ -352,7 +368,7 @@ def check_many(
     files = [p for p in entries if isinstance(p, Path)]
     with convert_all(files) as converted:
         tasks = [(p, prior, converted.get(p)) for p in files]
-        results = _run(_check_one, tasks, jobs, _pool_failed)
+        results = _run(_check_one, tasks, jobs, _pool_failed, ready=_ready_to_check)
         results = _in_order(entries, results, progress, ready=lambda entry: entry if isinstance(entry, Result) else None)
     if prior is not None:
         refuse_other_agencies(results, prior)
@@ -391,7 +407,7 @@ def read_many(
     files = [p for p in entries if isinstance(p, Path)]
     with convert_all(files) as converted:
         tasks = [(p, converted.get(p)) for p in files]
-        results = _run(_read_one, tasks, jobs, _pool_failed)
+        results = _run(_read_one, tasks, jobs, _pool_failed, ready=_ready_to_check)
         return _in_order(entries, results, progress, ready=lambda entry: entry if isinstance(entry, Result) else None)
 
 

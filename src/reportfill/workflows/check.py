@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from ..agencies import same_agency
 from ..document import Document
 from ..errors import Problem, ReportfillError
 from ..findings import Finding, Result
@@ -26,7 +25,6 @@ from ..readers import read
 from ..readers.toml_input import load_input
 from ..report import Report
 from ..rules.catalogue import finding
-from ..rules.duplication import check_reuse, measure
 from ..rules.prose import check_prose
 from ..rules.sizes import check_amounts, check_lengths
 from ..rules.structure import check_fee_statement, check_layout_year, check_structure
@@ -79,6 +77,8 @@ def with_previous(result: Result, prior: Result) -> Result:
     A report of another agency or of a year other than the one before is no last year's
     report: it gets a warning saying so, and nothing is compared -- its 结转 and its
     wording are another report's, and comparing them would only produce false findings."""
+    from ..rules.duplication import check_reuse, measure  # only for a comparison with last year
+
     mismatch = not_last_years(result.report, prior.report)
     if mismatch:
         return add_findings(result, mismatch)
@@ -109,7 +109,7 @@ def judged(document: Document, where: str) -> tuple[Result, Outline]:
                                              "请确认这是政府信息公开工作年度报告，且表格没有被转换成图片或文本框"))
     fmt = located.fmt
     parts = located.parts
-    parts_of = outline(fmt, [p.text for p in document.paragraphs if not parts.intersection(p.inside)])
+    parts_of = outline(fmt, [p.text for p in document.paragraphs if parts.isdisjoint(p.inside)])
 
     values, findings = read_values(located)
     findings += check_values(fmt, values)
@@ -138,6 +138,8 @@ def judged(document: Document, where: str) -> tuple[Result, Outline]:
 
 def not_last_years(report: Report, prior: Report) -> list[Finding]:
     """Warnings when ``prior`` is not ``report``'s agency's report of the year before."""
+    from ..agencies import same_agency
+
     year, before = report.year, prior.year
     findings = []
     agency, other = report.agency, prior.agency

@@ -42,8 +42,13 @@ class State(Enum):
 
 def digest(members: Iterable[tuple[str, bytes]]) -> str:
     """The fingerprint of a package's members (name, uncompressed bytes), in any order."""
+    return digest_of((name, hashlib.sha256(data).digest()) for name, data in members)
+
+
+def digest_of(members: Iterable[tuple[str, bytes]]) -> str:
+    """:func:`digest` of members given as (name, SHA-256 of the uncompressed bytes)."""
     total = hashlib.sha256()
-    for name, member in sorted((name, hashlib.sha256(data).digest()) for name, data in members):
+    for name, member in sorted(members):
         total.update(name.encode("utf-8") + b"\0" + member)
     return f"sha256:{total.hexdigest()}"
 

@@ -47,7 +47,13 @@ def source_date() -> datetime.datetime | None:
 def describe(document, *, title: str, author: str, subject: str = "",
              date: datetime.datetime | None = None) -> None:
     """Write ``document``'s core and app properties from scratch."""
-    props = document.core_properties
+    describe_core(document.core_properties, title=title, author=author, subject=subject, date=date)
+    _app_part(document)._blob = _APP_XML
+
+
+def describe_core(props, *, title: str, author: str, subject: str = "",
+                  date: datetime.datetime | None = None) -> None:
+    """Write the core properties ``props`` (python-docx's ``CoreProperties``) from scratch."""
     core = props._element
     for child in list(core):
         core.remove(child)
@@ -59,7 +65,6 @@ def describe(document, *, title: str, author: str, subject: str = "",
     if date is not None:
         props.created = date
         props.modified = date
-    _app_part(document)._blob = _APP_XML
 
 
 def _app_part(document) -> Part:

@@ -9,7 +9,6 @@ lists every cell of every table. The check here says in one message what is miss
 from __future__ import annotations
 
 import re
-from importlib import resources
 from pathlib import Path
 
 from ..errors import Problem, ReportfillError
@@ -20,17 +19,19 @@ from ..rules.tables import cell_title
 from .template_builder import SOURCE_TEMPLATES, placeholder, template_name
 
 # What a template is told to fill: the title, the preface, each prose section, the cells.
-_TAG = re.compile(r"\{[{%](.*?)[}%]\}", re.DOTALL)
-_NAME = re.compile(r"[A-Za-z_]\w*")
-_CELL = re.compile(r"""cells\s*\[\s*(['"])(.+?)\1\s*\]""")
+# (Compiled when a template is first checked: a process rendering a template prepared
+# before never needs them.)
+_TAG = r"\{[{%](.*?)[}%]\}"
+_NAME = r"[A-Za-z_]\w*"
+_CELL = r"""cells\s*\[\s*(['"])(.+?)\1\s*\]"""
 SHOWN = 3  # missing placeholders named in the message; the rest are counted
 
 
 def default_template(fmt: Format) -> Path:
     """The template shipped in the package; in a source checkout, the one in templates/."""
-    shipped = resources.files("reportfill") / "templates" / template_name(fmt)
+    shipped = Path(__file__).resolve().parents[1] / "templates" / template_name(fmt)
     if shipped.is_file():
-        return Path(str(shipped))
+        return shipped
     return SOURCE_TEMPLATES / template_name(fmt)
 
 
@@ -48,9 +49,9 @@ def write_copy(fmt: Format, target: Path, *, force: bool = False) -> Written:
 def check(source: str, fmt: Format, where: str) -> None:
     """Raise unless the template text ``source`` (its body, as Jinja will compile it)
     fills every part of a ``fmt`` report: title, preface, prose sections, table cells."""
-    tags = " ".join(_TAG.findall(source))
-    names = set(_NAME.findall(tags))
-    cells = {m[1] for m in _CELL.findall(tags)}
+    tags = " ".join(re.findall(_TAG, source, re.DOTALL))
+    names = set(re.findall(_NAME, tags))
+    cells = {m[1] for m in re.findall(_CELL, tags)}
     if not names:
         raise ReportfillError(Problem(where, (
             "不是 reportfill 的模板：其中没有任何 {{ }} 占位符。\n"

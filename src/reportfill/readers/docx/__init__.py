@@ -76,14 +76,12 @@ def _structure(body: etree._Element, props: dict, opened: Opened) -> tuple[list,
     tables: dict = {}  # table read -> (grid, the tables its cells sit in)
     grids: list[tuple[Table, Grid]] = []
     origins: list[tuple] = []
-    wrappers, none = WRAPPERS, {}
+    none: dict = {}
     for el in body.iter(P, TBL, TR, TC):
         tag = el.tag
-        container = el.getparent()
-        while container.tag in wrappers:
-            container = container.getparent()
+        parent = el.getparent()  # most often the container itself: looked up before climbing wrappers
         if tag == TC:
-            row = rows.get(container)
+            row = rows.get(parent) or rows.get(_unwrapped(parent))
             if row is None:
                 continue
             grid, inside, placed, r = row
@@ -106,7 +104,7 @@ def _structure(body: etree._Element, props: dict, opened: Opened) -> tuple[list,
                 origins.append((cell, paragraphs))
             continue
         if tag == TR:
-            table = tables.get(container)
+            table = tables.get(parent) or tables.get(_unwrapped(parent))
             own = props.get(el, none)
             if table is None or DEL in own:
                 continue
@@ -115,12 +113,18 @@ def _structure(body: etree._Element, props: dict, opened: Opened) -> tuple[list,
             if placed is not None:
                 rows[el] = (grid, within, placed, len(grid.rows) - 1)
             continue
-        if container is body:
+        if parent is body:
             inside, paragraphs = (), None
         else:
-            cell = cells.get(container)
+            cell = cells.get(parent)
             if cell is None:
-                continue
+                container = _unwrapped(parent)
+                if container is body:
+                    cell = ((), None)
+                else:
+                    cell = cells.get(container)
+                    if cell is None:
+                        continue
             inside, paragraphs = cell
         if len(found) >= MAX_BLOCKS:
             raise opened.refuse(f"文档内容过多（超过 {MAX_BLOCKS} 个段落和表格），不像是年度报告，拒绝核对")
@@ -138,6 +142,13 @@ def _structure(body: etree._Element, props: dict, opened: Opened) -> tuple[list,
     for table, grid in grids:
         table.grid = grid.finish()
     return found, insides, texts, origins
+
+
+def _unwrapped(el: etree._Element) -> etree._Element:
+    """``el``, or the nearest ancestor that is not a wrapper when ``el`` is one."""
+    while el.tag in WRAPPERS:
+        el = el.getparent()
+    return el
 
 
 def _text(body: etree._Element, texts: dict) -> None:

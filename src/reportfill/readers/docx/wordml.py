@@ -52,10 +52,13 @@ def properties(el: etree._Element, tag: str) -> etree._Element | None:
     return None
 
 
+_VAL = w("val")
+
+
 def val(el: etree._Element | None, default: str | None = None) -> str | None:
     if el is None:
         return default
-    return el.get(w("val"), default)
+    return el.get(_VAL, default)
 
 
 def int_val(el: etree._Element | None, default: int, low: int, high: int) -> int:
