@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING
 
 from ..errors import Problem, ReportfillError
 from ..findings import Finding
-from ..format.formats import FORMATS, format_for_year
+from ..format.formats import FILLABLE, fillable_problem, format_for_year
 from ..format.spec import Format, Slot, Table
 from ..report import Item, Prose, Report, Values, show
 from ..rules.content import check_report
 from ..rules.tables import Source, cell_title, check_values, derive, value_problem
-from ..text import is_blank_mark, normalize
+from ..text import is_blank_mark, normalize, paragraphs
 from . import toml_labels
 from .toml_labels import PROSE_KEYS, dotted, example, given_slots
 from .toml_numbers import meant
@@ -36,7 +36,6 @@ __all__ = ["PROSE_KEYS", "load_input", "parse_input", "read_input", "read_toml"]
 
 TOP_KEYS = ("agency", "year", "title", "preface", *PROSE_KEYS, "proactive", "applications", "appeals")
 MAX_TEXT = 200_000  # characters in one text field: about 200 printed pages
-NEWEST = next(f for f in FORMATS if f.generated)  # names keys in messages until the year is known
 
 
 def load_input(path: str | Path, *, today: datetime.date | None = None, content: bytes | None = None) -> Report:
@@ -123,7 +122,7 @@ def _parse(text: str, path: Path) -> dict:
     except tomllib.TOMLDecodeError as exc:
         from . import toml_syntax  # explaining a mistake is all it is for
 
-        raise ReportfillError(toml_syntax.explain(text, exc, path, NEWEST)) from None
+        raise ReportfillError(toml_syntax.explain(text, exc, path, FILLABLE)) from None
 
 
 # A character XML 1.0 does not allow (Word cannot hold it either).
@@ -146,7 +145,7 @@ class _Reader:
     def __init__(self, path: Path, text: str):
         self.path = path
         self.raw = text
-        self.fmt = NEWEST
+        self.fmt = FILLABLE
         self.problems: list[Problem] = []
         self.aliased: set[tuple] = set()  # rows written under their Chinese label, already reported
 
@@ -255,8 +254,8 @@ class _Reader:
         value = self.string(data, key, **kwargs)
         if value is None:
             return None
-        paragraphs = _paragraphs(value)
-        for paragraph in paragraphs:
+        found = paragraphs(value)
+        for paragraph in found:
             heading = self.heading_in(paragraph)
             if heading:
                 alone = normalize(paragraph) in next(forms for h, forms, _ in self.headings if h == heading)
@@ -265,7 +264,7 @@ class _Reader:
                 self.problem(key, (
                     f"{what}部分标题“{heading}”{'' if alone else '开头'}：六个部分的标题由 reportfill 自动加上，"
                     f"写在文字里会印两遍，{tail}"), line=self.line_of(key, paragraph))
-        return paragraphs
+        return found
 
     def heading_in(self, paragraph: str) -> str | None:
         """The section heading a paragraph is, or starts with (then followed by a space or
@@ -297,7 +296,7 @@ class _Reader:
         self.unknown(data, (), TOP_KEYS)
         agency = self.string(data, ("agency",))
         fmt = self.year(data.get("year"), today)
-        self.fmt = fmt or NEWEST
+        self.fmt = fmt or FILLABLE
         title = self.string(data, ("title",), required=False)
         preface = self.text(data, ("preface",), required=False)
         prose = {key: self.prose(data, key) for key in PROSE_KEYS}
@@ -328,20 +327,11 @@ class _Reader:
         if not isinstance(year, int) or isinstance(year, bool):
             self.problem(key, f"年度应为整数，例如 year = 2021，而不是 {_kind(year)}")
             return None
-        if year > today.year:
-            self.problem(key, f"年度 {year} 还没有到来（今年是 {today.year} 年）；请写报告所属的年度")
+        why = fillable_problem(year, today)
+        if why:
+            self.problem(key, why)
             return None
-        try:
-            fmt = format_for_year(year)
-        except LookupError:
-            fmt = None
-        if fmt is None or not fmt.generated:
-            old = fmt.basis if fmt else "当时的格式"
-            self.problem(key, (
-                f"reportfill 只生成 {NEWEST.first_year} 年及以后年度的报告（{NEWEST.basis}格式）。"
-                f"{year} 年度的报告使用 {old} 试行格式，可以用 reportfill check 核对，但不能生成"
-            ))
-            return None
+        fmt = format_for_year(year)
         return fmt
 
     def prose(self, data: dict, key: str) -> Prose | None:
@@ -517,9 +507,3 @@ def _kind(value) -> str:
     if isinstance(value, dict):
         return "表"
     return type(value).__name__
-
-
-def _paragraphs(text: str) -> tuple[str, ...]:
-    """Each non-empty line is a paragraph (INPUT.md); Chinese prose is not hard-wrapped."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return tuple(line.strip() for line in lines if line.strip())
