@@ -181,6 +181,9 @@ CASES = {
         "部分标题由 reportfill 自动加上，这里请写这一小节自己的标题"]),
     "control character": (edit('text = "无其他需要报告的事项。"', 'text = "无其他\\u0007需要报告"'),
                           ["第98行，六、其他需要报告的事项的正文（other.text）：文字第1行第4个字符处有控制字符 U+0007"]),
+    # ---- the title: a report titled with another year would be checked as that year's
+    "title naming another year": (edit("year = 2021", 'year = 2021\ntitle = "温县教育局2020年政府信息公开工作年度报告"'),
+                                  ["标题（title）中的年度为 2020 年，报告年度（year）为 2021 年", "请改正标题中的年度，或改正 year"]),
     "very long text": (edit('text = "无其他需要报告的事项。"', 'text = "' + "很" * 200_001 + '"'),
                        ["other.text", "过长"]),
 }

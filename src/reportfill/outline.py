@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from .format.spec import Format
-from .rules.structure import YEAR_IN_TITLE
+from .rules.structure import title_year
 from .text import THRESHOLD, nfkc, normalize, similarity
 
 _PERIOD = re.compile(r"(\d{4})\s*年\s*1\s*月\s*1\s*日[^。；]{0,16}?12\s*月\s*31\s*日")
@@ -166,5 +166,4 @@ def _year(text: list[str], title: str) -> int | None:
         found = "日" in paragraph and _PERIOD.search(paragraph)  # the period ends on a 日
         if found:
             return int(found.group(1))
-    found = YEAR_IN_TITLE.search(unicodedata.normalize("NFKC", title))
-    return int(found.group(1)) if found else None
+    return title_year(title)

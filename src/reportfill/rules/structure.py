@@ -4,6 +4,7 @@ the report's year) and R10 (section 六 states the 信息处理费)."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from ..findings import Finding
 from ..format.formats import FIELDS, format_or_none
@@ -31,11 +32,17 @@ def check_structure(fmt: Format, title: str, year: int | None, headings: list[st
     if not missing and present != expected:
         findings.append(finding("R9", "", "", "", "、".join(expected), "、".join(present),
                                 f"六个部分的顺序不对：应为 {'、'.join(h[:2].rstrip('、') for h in expected)}，文中为 {'、'.join(h[:2].rstrip('、') for h in present)}"))
-    found = YEAR_IN_TITLE.search(title or "")
-    if year is not None and found and int(found.group(1)) != year:
-        findings.append(finding("R9", "", FIELDS["title"], "", str(year), found.group(1),
-                                f"标题中的年度为 {found.group(1)} 年，报告年度为 {year} 年", severity="warning"))
+    stated = title_year(title)
+    if year is not None and stated is not None and stated != year:
+        findings.append(finding("R9", "", FIELDS["title"], "", str(year), str(stated),
+                                f"标题中的年度为 {stated} 年，报告年度为 {year} 年", severity="warning"))
     return findings
+
+
+def title_year(title: str | None) -> int | None:
+    """The year a title names ("…2021年政府信息公开工作年度报告"), or None."""
+    found = YEAR_IN_TITLE.search(unicodedata.normalize("NFKC", title or ""))
+    return int(found.group(1)) if found else None
 
 
 def check_fee_statement(fmt: Format, other_section_text: str) -> list[Finding]:
