@@ -111,6 +111,10 @@ def test_tables_are_the_sums_and_fill_accepts_the_aggregate(parts, tmp_path):
     assert all(item["text"].startswith("【请撰写】") for item in data["problems"]["items"])
 
     report = tmp_path / "汇总.docx"
+    refused = run("fill", out, "-o", report)  # the draft still holds what only the office can write
+    assert refused.exit_code == 1 and not report.exists()
+    assert "“五、存在的主要问题及改进情况”中还有 2 处标有【请撰写】的文字" in refused.output
+    out.write_text(out.read_text(encoding="utf-8").replace("【请撰写】", ""), encoding="utf-8")
     filled = run("fill", out, "-o", report)
     assert filled.exit_code == 0, filled.output
     checked = run("check", report, "--aggregate-of", parts)

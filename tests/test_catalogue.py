@@ -42,6 +42,8 @@ def corpus(tmp_path_factory) -> list[Finding]:
     values = reconciling_values(FORMAT_2021, seed=1)
     wrong_total = {("applications", "total", "natural_person"): str(values[("applications", "total", "natural_person")] - 6)}
     found += check_document(build_report(FORMAT_2021, values, 2021, texts=wrong_total)).findings
+    draft = {"problems": ["（一）存在问题", "【请撰写】本级政府信息公开工作存在的主要问题。"]}
+    found += check_document(build_report(FORMAT_2021, values, 2021, prose=draft)).findings
     for text, *_ in WARNINGS.values():
         path = folder / f"{len(found)}.toml"
         path.write_text(text, encoding="utf-8")

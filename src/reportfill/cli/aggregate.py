@@ -33,6 +33,7 @@ def command(inputs, agency, year, output, roster, provenance, force, jobs):
 
     \b
     退出码：0 已写出；2 没有汇总（问题列在标准错误中）。"""
+    from ..rules.drafts import TO_WRITE
     from ..reporters.provenance import write_provenance
     from ..workflows.aggregate import aggregate
     from ..workflows.batch import expand_reports
@@ -50,4 +51,4 @@ def command(inputs, agency, year, output, roster, provenance, force, jobs):
     echo_backup(backup)
     for path in tables:
         click.echo(f"已写出各单元格的来源：{path}")
-    click.echo(f"请撰写或核对：{'；'.join(made.to_write)}（标有【请撰写】处），然后运行 reportfill fill {target}")
+    click.echo(f"请撰写或核对：{'；'.join(made.to_write)}（标有{TO_WRITE}处），然后运行 reportfill fill {target}")

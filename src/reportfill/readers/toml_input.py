@@ -48,7 +48,7 @@ def load_input(path: str | Path, *, today: datetime.date | None = None, content:
 def read_input(path: str | Path, *, today: datetime.date | None = None,
                content: bytes | None = None) -> tuple[Report, list[Finding]]:
     """:func:`load_input`, and the warnings the report gives
-    (:func:`~reportfill.rules.content.check_report`: R8–R12), an R11 naming the line of
+    (:func:`~reportfill.rules.content.check_report`: R8–R13), an R11 naming the line of
     the input rather than the printed cell."""
     path = Path(path)
     text = _read_text(path) if content is None else _decode(content, str(path))

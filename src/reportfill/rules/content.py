@@ -14,6 +14,7 @@ from __future__ import annotations
 from ..findings import Finding
 from ..report import Prose, Report
 from .prose import check_prose
+from .drafts import check_drafts
 from .sizes import check_amounts, check_lengths
 from .structure import check_fee_statement, check_structure
 from .tables import Source, derive
@@ -32,7 +33,7 @@ def printed(prose: Prose | None) -> list[str]:
 
 
 def check_report(report: Report, source: Source | None = None) -> list[Finding]:
-    """The warnings of R8, R9 (the title's year), R10, R11 and R12 for ``report``;
+    """The findings of R8, R9 (the title's year), R10, R11, R12 and R13 for ``report``;
     ``source`` names the cells R11 points at (default: as the printed table names them).
 
     A report as content has every heading, in order -- ``fill`` prints them -- so of R9
@@ -46,6 +47,7 @@ def check_report(report: Report, source: Source | None = None) -> list[Finding]:
         *check_structure(fmt, report.title, report.year, [s.heading for s in fmt.sections]),
         *check_fee_statement(fmt, "".join("".join(p.split()) for p in sections.get(last.key, []))),
         *check_lengths(fmt, sections),
+        *check_drafts(fmt, sections),
         *check_amounts(fmt, report.values, source),
         *check_prose(fmt, values, prose, report.year),
     ]

@@ -119,6 +119,8 @@ def check_values(fmt: Format, values: Values, source: Source | None = None) -> l
                 if problem:
                     findings.append(_cell_finding("R5", table, cell.row, cell.col, show(value), problem, source))
     for eq in fmt.equations:
+        if eq.derives and not source.typed(eq.table, *eq.left[0]):
+            continue  # a total computed from what was typed: a wrong stated part is reported at that part
         left, right = _numbers(values, eq.left_keys), _numbers(values, eq.right_keys)
         if left is None or right is None or sum(left) == sum(right):
             continue

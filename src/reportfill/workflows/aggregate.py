@@ -33,12 +33,12 @@ from ..format.spec import Format, Table
 from ..readers.toml_labels import bare
 from ..report import Item, Prose, Report, Value, Values, show
 from ..rules.aggregate import check_sums, summed_cells
+from ..rules.drafts import TO_WRITE
 from ..rules.tables import derive, table_source
 from ..writers.scaffold import PROBLEM_ITEMS, Notes, default_title, fillable_format, input_text
 from .check import add_findings
 
 SUMMED_RULES = ("R1", "R2", "R3", "R4", "R5")  # the rules on the numbers a sum is made of
-TO_WRITE = "【请撰写】"
 _MISSING_LISTED = 5
 
 

@@ -26,6 +26,7 @@ from ..readers.toml_input import load_input
 from ..report import Report
 from ..rules.catalogue import finding
 from ..rules.prose import check_prose
+from ..rules.drafts import check_drafts
 from ..rules.sizes import check_amounts, check_lengths
 from ..rules.structure import check_fee_statement, check_layout_year, check_structure
 from ..rules.tables import check_continuity, check_values, derive
@@ -122,7 +123,9 @@ def judged(document: Document, where: str) -> tuple[Result, Outline]:
         findings += check_fee_statement(fmt, "".join("".join(t.split()) for t in after))
     findings += check_prose(fmt, values, parts_of.prose, parts_of.year)
     findings += check_amounts(fmt, values)
-    findings += check_lengths(fmt, {s.key: parts_of.section(s.heading) for s in fmt.sections})
+    sections = {s.key: parts_of.section(s.heading) for s in fmt.sections}
+    findings += check_lengths(fmt, sections)
+    findings += check_drafts(fmt, sections)
     report = Report(
         fmt=fmt,
         agency=agency_of(title),

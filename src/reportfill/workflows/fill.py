@@ -81,6 +81,8 @@ def prepare(source: Path, template: Path | None = None) -> tuple[Report, bytes, 
         raise ReportfillError(Problem(str(source), (
             f"标题（title）中的年度为 {stated} 年，报告年度（year）为 {report.year} 年：生成的报告会按标题被当作 "
             f"{stated} 年度的报告核对。请改正标题中的年度，或改正 year")))
+    if has_errors(own):
+        raise ReportRejected(own)
     data = render(report, template)
     named = {(f.rule, f.cell) for f in own}
     return report, data, own + [f for f in confirm(report, data, template) if (f.rule, f.cell) not in named]
