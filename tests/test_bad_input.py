@@ -138,6 +138,15 @@ CASES = {
                                          "reconsideration               = [0, 0, 0]"), [
         "第79行，表四 行政复议（appeals.reconsideration）：应有 4 个数，依次是 结果维持、结果纠正、其他结果、尚未审结；"
         "可再加第 5 个数作为总计（须等于前 4 个数之和，不写由 reportfill 计算）；现在写了 3 个：[0, 0, 0]"]),
+    # ---- a row copied from a sheet
+    "numbers parted by spaces": (edit("received         = " + ZEROS, "received         = [0 2 0 0 1 0]"), [
+        "第43行第23列，表三 一、本年新收政府信息公开申请数量（applications.received）：方括号里的数之间要用英文逗号“,”隔开，不能只用空格或 Tab 分隔。应写成：received = [0, 2, 0, 0, 1, 0]"]),
+    "numbers parted by tabs": (edit("received         = " + ZEROS, "received         = [0\t2\t0\t0\t1\t0]"), [
+        "第43行第23列，表三 一、本年新收政府信息公开申请数量（applications.received）：方括号里的数之间要用英文逗号“,”隔开，不能只用空格或 Tab 分隔。应写成：received = [0, 2, 0, 0, 1, 0]"]),
+    "a blank place in brackets": (edit("received         = " + ZEROS, "received         = [1, , 0, 0, 0, 0]"), [
+        "第43行第24列，表三 一、本年新收政府信息公开申请数量（applications.received）：方括号里这个位置没有写数：没有的也要填 0。应写成：received = [1, 0, 0, 0, 0, 0]"]),
+    "one number with a unit where a row wants six": (edit("received         = " + ZEROS, "received         = 6件"), [
+        "第43行第21列，表三 一、本年新收政府信息公开申请数量（applications.received）：数字后面不要写单位“件”：只写数字"]),
     "negative count": (edit("received         = " + ZEROS, "received         = [0, -1, 0, 0, 0, 0]"),
                        ["第43行，表三 一、本年新收政府信息公开申请数量（applications.received）：第2个数（商业企业）写的是 -1："
                         "不能为负数，应为不小于 0 的整数"]),
@@ -163,6 +172,8 @@ CASES = {
     # ---- prose
     "prose section empty": (edit('text = "无其他需要报告的事项。"', ""),
                             ["六、其他需要报告的事项（other）：这一部分既没有 text 也没有 items：至少要写一段文字"]),
+    "prose text left blank": (edit('text = "无其他需要报告的事项。"', 'text = """\n\n"""'),
+                              ["六、其他需要报告的事项的正文（other.text）：文字是空的：这一部分至少要写一段文字"]),
     "item with empty title": (edit('title = "存在问题"', 'title = ""'),
                               ["第85行，五、存在的主要问题及改进情况 第1个小节的小标题（problems.items.title）：不能为空"]),
     "sub-heading number typed into a title": (edit('title = "及时主动公开"', 'title = "（一）及时主动公开"'), [
@@ -195,7 +206,7 @@ for _heading in ("一、总体情况", "二、主动公开政府信息情况", "
 
 
 @pytest.mark.parametrize("slip, message", [
-    ("year = 2021 2022", "第4行第13列：一行只能写一个“键 = 值”，值的后面只能写以 # 开头的注释"),
+    ("year = 2021 2022", "第4行第13列，报告年度（year）：一行只能写一个“键 = 值”，值的后面只能写以 # 开头的注释"),
     ("year = 2021\n[[[x", "第5行第3列：TOML 语法错误（Invalid initial character for a key part (at line 5, column 3)）"),
 ])
 def test_tomllibs_english_is_given_only_where_no_chinese_explanation_fits(slip, message, write_input):

@@ -39,7 +39,7 @@ def test_an_unwritten_scaffold_says_what_is_missing(tmp_path):
     with pytest.raises(ReportfillError) as refused:
         load_input(source)
     missing = {p.where.rsplit("，", 1)[-1] for p in refused.value.problems}
-    assert missing == {"一、总体情况（overview）", "六、其他需要报告的事项（other）",
+    assert missing == {"一、总体情况的正文（overview.text）", "六、其他需要报告的事项的正文（other.text）",
                        "五、存在的主要问题及改进情况 第1个小节的正文（problems.items.text）",
                        "五、存在的主要问题及改进情况 第2个小节的正文（problems.items.text）"}
 

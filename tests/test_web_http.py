@@ -419,6 +419,12 @@ def test_new_inputs_from_zero_and_from_an_uploaded_report(client, folder):
     assert tomllib.loads((folder / "inputs" / "新机关-2023.toml").read_text(encoding="utf-8"))["year"] == 2023
     listing = client.get("/").text
     assert "新机关-2023.toml" in listing and "处问题" in listing and "一致，可以生成" in listing
+    # a name that would make a hidden file, or climb out of the folder, makes a visible one in it
+    for agency, name in (("..", "__-2023.toml"), ("../../evil", "___.._evil-2023.toml"), (".局", "_局-2023.toml")):
+        reply = client.post_form("/new", {"csrf": token, "agency": agency, "year": "2023"})
+        assert reply.status == 303 and reply.headers["location"] == f"/edit/{quote(name, safe='')}", reply.text
+        assert (folder / "inputs" / name).is_file() and client.get(reply.headers["location"]).status == 200
+        assert name in client.get("/").text
 
 
 # ---------------------------------------------------------------- pasting
@@ -431,6 +437,9 @@ def test_new_inputs_from_zero_and_from_an_uploaded_report(client, folder):
     ("1\t2\t0\t0\t0\t0\t9", "disclosed", ["1", "2", "0", "0", "0", "0"], "各项之和为 3"),
     ("（二）部分公开\t1\t0\t0\t0\t0\t0", "disclosed", ["1", "0", "0", "0", "0", "0"], "请核对"),
     ("——\t空\t／\t无\t2 件\t１", "received", ["0", "0", "0", "0", "2", "1"], "第 1、2、3、4 个为空白或“/”"),
+    # a line without a tab -- copied from a PDF or a web page -- is parted by its spaces
+    ("5 2 0 0 1 0", "received", ["5", "2", "0", "0", "1", "0"], "自然人 5"),
+    ("一、本年新收政府信息公开申请数量  3  0  1  0  0  2", "received", ["3", "0", "1", "0", "0", "2"], "自然人 3"),
 ])
 def test_a_pasted_row_is_read_as_it_was_meant(text, row, numbers, said):
     pasted = read_pasted(FORMAT_2021, "applications", row, text)
@@ -449,6 +458,7 @@ def test_several_pasted_lines_fill_the_rows_below():
     ("1\t2\t3", "应有 6 个数"),
     ("1\t2\t3\t4\t5\t6\t7\t8\t9", "应有 6 个数"),
     ("1\t2\t三\t0\t0\t0", "不是数字"),
+    ("5 2 x", "应有 6 个数"),
 ])
 def test_a_paste_that_is_not_the_rows_numbers_is_refused(text, reason):
     with pytest.raises(ReportfillError) as caught:

@@ -19,8 +19,11 @@ UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 def safe_file_name(text: str) -> str:
     """``text`` with the characters Windows forbids in file names replaced: titles and
-    agency names become file names, and a report is often opened on Windows."""
-    return UNSAFE_IN_FILE_NAMES.sub("_", text)
+    agency names become file names, and a report is often opened on Windows. Leading
+    dots are replaced too: a name starting with one is hidden (and ``..`` is no name)."""
+    safe = UNSAFE_IN_FILE_NAMES.sub("_", text)
+    dots = len(safe) - len(safe.lstrip("."))
+    return "_" * dots + safe[dots:]
 
 
 def write_atomic(path: Path, data: bytes, *, suffix: str = "") -> None:

@@ -10,7 +10,6 @@ title over two lines and state the year in the statistics period ("自2021年1�
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from .format.spec import Format

@@ -49,6 +49,9 @@ def _read(opened: Opened, converted_docx: Path | None) -> Document:
     if html.sniff(head):
         return html.read(opened)
     named = opened.where.lower()
+    if named.endswith(".toml"):
+        raise opened.refuse("这是 reportfill 的输入文件（TOML），不是报告：请用 reportfill fill 生成报告"
+                            "（生成时会核对每一个数），再核对生成的 DOCX")
     if named.endswith(".docx"):
         raise opened.refuse("不是 DOCX 文件（DOCX 是 ZIP 压缩包，而这个文件不是），请确认选对了文件")
     if named.endswith(".pdf"):

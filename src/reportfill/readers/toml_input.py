@@ -356,7 +356,10 @@ class _Reader:
                 items.append(Item(title, body))
         prose = Prose(paragraphs, tuple(items))
         if not prose.paragraphs and not raw_items and len(self.problems) == problems_before:
-            self.problem((key,), "这一部分既没有 text 也没有 items：至少要写一段文字")
+            if "text" in section:
+                self.problem((key, "text"), "文字是空的：这一部分至少要写一段文字")
+            else:
+                self.problem((key,), "这一部分既没有 text 也没有 items：至少要写一段文字")
         return prose
 
     def item_title(self, title: str, key: tuple) -> str | None:

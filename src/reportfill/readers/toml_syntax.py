@@ -43,6 +43,7 @@ _BLANK_OR_COMMENT = re.compile(r"^\s*(#.*)?$")
 _CHINESE_QUOTES = "“”‘’"
 _CHINESE_CLOSE = re.compile(r"^\s*[“”＂‘’＇]{3}\s*$")
 _SEPARATORS = "、；;"
+_SPACED = re.compile(r"\s*\[\s*(\d+(?:\.\d+)?(?:[ \t]+\d+(?:\.\d+)?)+)\s*\]\s*(?:#.*)?")
 
 
 def explain(text: str, error: tomllib.TOMLDecodeError, path: Path, fmt: Format) -> Problem:
@@ -72,8 +73,9 @@ class _Explainer:
         return at
 
     def problem(self, detail: str) -> Problem:
-        for explained in (self.unclosed_string, self.swallowing_string, self.chinese_key, self.character,
-                          self.unclosed_array, self.duplicate, self.missing_value):
+        for explained in (self.unclosed_string, self.swallowing_string, self.chinese_key, self.spaced_numbers,
+                          self.blank_in_array, self.character, self.unclosed_array, self.duplicate,
+                          self.missing_value):
             found = explained()
             if found:
                 return found
@@ -81,7 +83,12 @@ class _Explainer:
         hint = next((zh for en, zh in _GENERIC if detail.startswith(en)), None) or f"TOML 语法错误（{detail}）"
         if self.pos >= len(self.src):
             return Problem(f"{self.path}，文件末尾", hint)
-        return Problem(self.where(self.pos), hint)
+        return Problem(self.where(self.pos, key=self._key()), hint)
+
+    def _key(self):
+        """The key of the statement the error is in (None in a table header)."""
+        statement = self.scan.statement_at(self.pos)
+        return statement.key if statement and not statement.header else None
 
     # ------------------------------------------------------------ causes far before the error
 
@@ -189,6 +196,33 @@ class _Explainer:
             return Problem(where, f"这里的{shown}只能写在文字（英文双引号内）或注释（# 后面）中")
         return None
 
+    def spaced_numbers(self) -> Problem | None:
+        """Numbers in brackets parted by spaces or tabs, as a row copied from a sheet is."""
+        if self.pos >= len(self.src) or not self.reason.startswith("Unclosed array"):
+            return None
+        line = self.scan.line_of(self.pos)
+        name, eq, value = self.scan.line_text(line).partition("=")
+        found = _SPACED.fullmatch(value)
+        if not eq or not found:
+            return None
+        numbers = found.group(1).split()
+        return Problem(self.where(self.pos, key=self._key()), (
+            "方括号里的数之间要用英文逗号“,”隔开，不能只用空格或 Tab 分隔"
+            + _instead(f"{name.strip()} = [{', '.join(numbers)}]")))
+
+    def blank_in_array(self) -> Problem | None:
+        """A place in brackets left empty (``[, 0, 0]``), as a blank cell of a sheet is."""
+        if self.pos >= len(self.src) or not self.reason.startswith("Invalid value") or self.src[self.pos] != ",":
+            return None
+        line = self.scan.line_of(self.pos)
+        name, eq, value = self.scan.line_text(line).partition("=")
+        value = value.split("#", 1)[0].strip()
+        if not eq or not (value.startswith("[") and value.endswith("]")):
+            return None
+        parts = [p.strip() or "0" for p in value[1:-1].split(",")]
+        return Problem(self.where(self.pos, key=self._key()), (
+            "方括号里这个位置没有写数：没有的也要填 0" + _instead(f"{name.strip()} = [{', '.join(parts)}]")))
+
     def _unit_after_number(self, key) -> str | None:
         """A unit typed right after a number (``5件``, ``28.1632万元``)."""
         typed = next((u for u in UNITS if self.src.startswith(u, self.pos)), None)
@@ -211,6 +245,14 @@ class _Explainer:
         if table is None or row not in table.row_keys:
             return ""
         return table.units.get((row, table.row_slots(row)[0].cell.col), "")
+
+    def _row_width(self, key) -> int:
+        """How many numbers the table row ``key`` names is written with (0: no row)."""
+        table = self.fmt.table.get(key[0]) if key else None
+        row = ".".join(map(str, key[1:])) if key else ""
+        if table is None or row not in table.row_keys:
+            return 0
+        return len(toml_labels.given_slots(self.fmt, table, row))
 
     def _thousands(self, key) -> bool:
         line = self.scan.line_text(self.scan.line_of(self.pos))
@@ -251,6 +293,8 @@ class _Explainer:
             return None
         if isinstance(value, list) and all(isinstance(v, (int, Decimal)) for v in value):
             return f"{name.strip()} = [{', '.join(show(v) for v in value)}]"
+        if not isinstance(value, list) and self._row_width(key) > 1:
+            return None  # one number where the row wants several: the repair would be no fix
         return candidate
 
     # ------------------------------------------------------------ other causes

@@ -271,7 +271,8 @@ def _is_label(text: str, kind: str, unit: str) -> bool:
 
 def read_pasted(fmt: Format, table_key: str, row: str, text: str) -> Pasted:
     """A row (or several) copied from Excel or WPS表格 into ``row`` of a table: fields
-    separated by tabs, the row's labels in front or not, numbers with 件 or 万元, blanks
+    separated by tabs (by spaces in a line without a tab, as a row copied from a PDF or a
+    web page is), the row's labels in front or not, numbers with 件 or 万元, blanks
     and "/" read as 0; several lines fill the following rows. Refused, with the reason,
     when a line does not hold the row's numbers."""
     table = fmt.table.get(table_key)
@@ -288,7 +289,7 @@ def read_pasted(fmt: Format, table_key: str, row: str, text: str) -> Pasted:
         raise _refuse(f"粘贴了 {len(lines)} 行，从这一行往下只有 {len(rows) - start} 行")
     out, notes = {}, []
     for line, target in zip(lines, rows[start:]):
-        values, note = _read_line(fmt, table, target, line.split("\t"))
+        values, note = _read_line(fmt, table, target, line.split("\t") if "\t" in line else line.split())
         out[target] = values
         notes.append(note)
     return Pasted(out, notes)
