@@ -6,7 +6,9 @@ it repeats itself, and does part of it once per template (:mod:`.prepared`); bot
 docxtpl's render taken step by step. This module relies on these steps of
 ``docxtpl.template.DocxTemplate`` as 0.16 to 0.20 have them (``pyproject.toml`` bounds
 docxtpl below 0.21; ``tests/test_docxtpl_steps.py`` fails, naming the step, should a
-release change one):
+release change one). ``render_properties`` came in a 0.16 release and ``render_footnotes``
+in 0.19: with a release before them, :meth:`Template.renders_more` only leaves more
+templates to docxtpl's full render.
 
 - ``render_init`` opens the document and starts numbering drawings (``wp:docPr``) at
   1001; ``get_xml`` serializes the body; ``patch_xml`` is a pure function of a part's
@@ -21,6 +23,10 @@ release change one):
   ``get_part_xml``, their encoding found by ``get_headers_footers_encoding``;
 - ``render_properties`` renders the core properties :data:`RENDERED_PROPERTIES`, and
   ``render_footnotes`` a footnotes part, through Jinja.
+
+:class:`CompilingOnce` makes a Jinja template of compiled code as
+``Environment.from_string`` does (``compile``, ``make_globals``,
+``Template.from_code``), which Jinja 3 has (``pyproject.toml`` bounds Jinja2 below 4).
 """
 
 from __future__ import annotations
