@@ -51,7 +51,7 @@ def digest_of(members: Iterable[tuple[str, bytes]]) -> str:
     return f"sha256:{total.hexdigest()}"
 
 
-def custom_part(document):
+def custom_part(document) -> opc.Part:
     """The package's custom-properties part, added when the template has none."""
     return opc.properties_part(document, opc.CUSTOM_PROPERTIES, stamped(None, ""))
 

@@ -9,7 +9,8 @@ the text Word shows, whatever it contains.
 
 What rendering gives the same for every report of a template is worked out once per
 process (:mod:`.prepared`) and kept between processes (:mod:`.stored`); a template
-that cannot be rendered that way is rendered by docxtpl in full.
+that cannot be rendered that way is rendered by docxtpl in full, with the faster steps
+of :mod:`.docxtpl_steps`.
 """
 
 from __future__ import annotations
