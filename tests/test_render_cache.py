@@ -18,6 +18,7 @@ from conftest import REPO, SEED
 from docx_fixtures import template_edited
 from reportfill.writers import render as R
 from reportfill.writers import fingerprint
+from reportfill.writers.docxtpl_steps import Template
 from reportfill.writers.docx_package import _saved_and_repacked, deterministic_zip, package_bytes
 from reportfill.writers.properties import describe
 from reportfill.readers.toml_input import load_input
@@ -77,7 +78,7 @@ def test_render_gives_plain_docxtpl_bytes_first_time_and_from_cache(name, write_
 
 def test_one_pass_package_equals_save_and_repack():
     report = load_input(SEED)
-    document = R._Template(str(R.default_template(report.fmt)))
+    document = Template(str(R.default_template(report.fmt)))
     document.render(R.context(report), jinja_env=R.environment(), autoescape=True)
     assert package_bytes(document.docx) == _saved_and_repacked(document.docx)
     custom = fingerprint.custom_part(document.docx)

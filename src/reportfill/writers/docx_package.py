@@ -16,7 +16,7 @@ import struct
 import zipfile
 import zlib
 
-from . import fingerprint
+from . import fingerprint, opc
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
 COMPRESSION = 6  # zlib's default: a level below compresses document.xml a fifth worse, saving 0.2 ms
@@ -107,7 +107,7 @@ def stamped(members: list[Member], custom: Member) -> list[Member]:
 
 
 class _Members:
-    """python-docx's physical package writer interface, collecting the members.
+    """The members of a zip being re-packed.
 
     With ``stamp`` (the member name of the custom-properties part and its blob as the
     template had it), that member is held back and written last, stamped with the
@@ -116,9 +116,6 @@ class _Members:
     def __init__(self, stamp: tuple[str, bytes | None] | None = None):
         self.stamp = stamp
         self.members: list[Member] = []
-
-    def write(self, pack_uri, blob: bytes) -> None:
-        self.add(pack_uri.membername, blob)
 
     def add(self, name: str, data: bytes) -> None:
         if not (self.stamp and name == self.stamp[0]):
@@ -145,23 +142,10 @@ def deterministic_zip(data: bytes, stamp: tuple[str, bytes | None] | None = None
 
 def package_members(document) -> list[Member] | None:
     """A python-docx ``Document``'s members as ``document.save`` writes them, in its
-    order, by its own (internal) package writer steps; None should a python-docx release
-    rename them."""
-    from docx.opc.pkgwriter import PackageWriter
-
-    steps = [getattr(PackageWriter, name, None)
-             for name in ("_write_content_types_stream", "_write_pkg_rels", "_write_parts")]
-    if not all(steps):
-        return None
-    package = document.part.package
-    parts = package.parts
-    for part in parts:
-        part.before_marshal()
-    members = _Members()
-    steps[0](members, parts)
-    steps[1](members, package.rels)
-    steps[2](members, parts)
-    return members.members
+    order (see :func:`.opc.package_members`); None should a python-docx release rename
+    the steps that write them."""
+    members = opc.package_members(document)
+    return None if members is None else [Member(name, data) for name, data in members]
 
 
 def package_bytes(document, *, stamp: bool = False) -> bytes:
@@ -172,7 +156,7 @@ def package_bytes(document, *, stamp: bool = False) -> bytes:
     held = None
     if stamp:
         custom = fingerprint.custom_part(document)
-        held = (custom.partname.membername, custom.blob)
+        held = (opc.member_name(custom), custom.blob)
     members = package_members(document)
     if members is None:
         return _saved_and_repacked(document, held)

@@ -18,11 +18,9 @@ from collections.abc import Iterable
 from enum import Enum
 from pathlib import Path
 
-from docx.opc.constants import CONTENT_TYPE as CT
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.packuri import PackURI
-from docx.opc.part import Part
 from lxml import etree
+
+from . import opc
 
 PROPERTY = "reportfill-fingerprint"
 _CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
@@ -53,15 +51,9 @@ def digest_of(members: Iterable[tuple[str, bytes]]) -> str:
     return f"sha256:{total.hexdigest()}"
 
 
-def custom_part(document) -> Part:
+def custom_part(document) -> opc.Part:
     """The package's custom-properties part, added when the template has none."""
-    package = document.part.package
-    for rel in package.rels.values():
-        if rel.reltype == RT.CUSTOM_PROPERTIES and not rel.is_external:
-            return rel.target_part
-    part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, stamped(None, ""), package)
-    package.relate_to(part, RT.CUSTOM_PROPERTIES)
-    return part
+    return opc.properties_part(document, opc.CUSTOM_PROPERTIES, stamped(None, ""))
 
 
 def stamped(custom_xml: bytes | None, fingerprint: str) -> bytes:
@@ -98,7 +90,7 @@ def state(path: Path) -> State:
 def _custom_member(archive: zipfile.ZipFile) -> str | None:
     rels = etree.fromstring(archive.read("_rels/.rels"), _SAFE)
     for rel in rels.iter(f"{{{_PACKAGE_RELS}}}Relationship"):
-        if rel.get("Type") == RT.CUSTOM_PROPERTIES and rel.get("TargetMode") != "External":
+        if rel.get("Type") == opc.CUSTOM_PROPERTIES.reltype and rel.get("TargetMode") != "External":
             return posixpath.normpath(rel.get("Target", "")).lstrip("/")
     return None
 

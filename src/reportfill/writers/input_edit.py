@@ -8,9 +8,9 @@ keeps its spacing and its comment, a changed one keeps its comment, a moved item
 the comments inside it, and the comments that sit after a section's last item (the next
 section's heading) stay where they are.
 
-tomlkit (pinned in pyproject.toml) is used beyond its documented API in two places: the
-body of a table, to keep its trailing comments where they are, and ``_insert_after``, to
-put a new title or 导语 after ``year`` rather than under the next heading.
+What that takes beyond tomlkit's documented API -- a table's trailing lines, putting a
+new title or 导语 after ``year`` rather than under the next heading -- is in
+:mod:`.toml_edit`.
 """
 
 from __future__ import annotations
@@ -20,13 +20,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import tomlkit
-from tomlkit.items import AoT, Array, Comment, Float, Integer, Table, Whitespace
 
 from ..format.spec import Format
 from ..report import Value, Values, show
 from ..text import paragraphs
 from .render import item_number
 from .scaffold import default_title, multiline, row_value
+from .toml_edit import (append_blank, append_lines, array_of_tables, comment, detach_trailing, insert_after,
+                        is_table, set_comment, tables_of, written)
 
 _ITEM_NUMBER_COMMENT = re.compile(r"#\s*（[一二三四五六七八九十]+）\s*")
 
@@ -82,19 +83,9 @@ def edited_text(original: str, fmt: Format, edited: Edited) -> str:
     return tomlkit.dumps(doc)
 
 
-def _written(item) -> str:
-    """A value as the file writes it; a number exactly as typed (tomlkit would read a
-    TOML float as a binary float)."""
-    if isinstance(item, (Integer, Float)):
-        return item.as_string().strip()
-    if isinstance(item, Array):
-        return "[" + ", ".join(_written(v) for v in item) + "]"
-    return str(item.unwrap())
-
-
 def _same(item, value) -> bool:
     wanted = "[" + ", ".join(map(show, value)) + "]" if isinstance(value, list) else show(value)
-    return item is not None and _written(item) == wanted
+    return item is not None and written(item) == wanted
 
 
 def _scalar(container, key: str, value) -> None:
@@ -107,7 +98,7 @@ def _beside(doc, key: str, value, after: str) -> None:
         if not _same(doc.get(key), value):
             doc[key] = value
     elif after in doc:
-        doc._insert_after(after, key, value)
+        insert_after(doc, after, key, value)
     else:
         doc[key] = value
 
@@ -123,22 +114,24 @@ def _text(current, text: str):
 
 def _prose(doc, key: str, prose: EditedProse) -> None:
     section = doc.get(key)
-    if not isinstance(section, Table):
+    if not is_table(section):
         section = tomlkit.table(is_super_table=False)
         doc[key] = section
     if paragraphs(prose.text) or "text" in section:
         new = _text(section.get("text"), prose.text)
         if new is not section.get("text"):
             section["text"] = new
-    old = section.get("items")
-    old_tables = list(old.body) if isinstance(old, AoT) else []
+    old_tables = tables_of(section.get("items"))
     if [(i.origin, i.title.strip(), paragraphs(i.text)) for i in prose.items] == [
         (n, str(t.get("title", "")).strip(), paragraphs(str(t.get("text", "")))) for n, t in enumerate(old_tables)
     ]:
         return  # nothing changed: leave the items exactly as written
-    trailing = _detach_trailing(old_tables[-1] if old_tables else section, comments=True)
-    gaps = [_detach_trailing(t) for t in old_tables]
-    gap = next((g for g in gaps if g), [Whitespace("\n")])
+    # The blank lines and comments that end the last item (or the section) are the
+    # heading of the next section, not part of the item; the blank lines that end the
+    # other items separate them, and separate the items as they are now.
+    trailing = detach_trailing(old_tables[-1] if old_tables else section, comments=True)
+    gaps = [[line.as_string() for line in detach_trailing(t)] for t in old_tables]
+    gap = next((g for g in gaps if g), ["\n"])
     tables = []
     for n, item in enumerate(prose.items):
         table = old_tables[item.origin] if item.origin is not None and 0 <= item.origin < len(old_tables) else None
@@ -148,45 +141,27 @@ def _prose(doc, key: str, prose: EditedProse) -> None:
         new = _text(table.get("text"), item.text)
         if new is not table.get("text"):
             table["text"] = new
-        if _ITEM_NUMBER_COMMENT.fullmatch(table.trivia.comment or ""):
-            table.trivia.comment = f"# {item_number(n)}"  # a "# （二）" beside the header follows the new order
+        if _ITEM_NUMBER_COMMENT.fullmatch(comment(table)):
+            set_comment(table, f"# {item_number(n)}")  # a "# （二）" beside the header follows the new order
         tables.append(table)
     for table in tables[:-1]:
         for blank in gap:
-            table.value.append(None, Whitespace(blank.as_string()))
+            append_blank(table, blank)
     if tables:
-        indents = [t.trivia.indent for t in tables]
-        items = tomlkit.aot()
-        for table, indent in zip(tables, indents):
-            items.append(table)
-            table.trivia.indent = indent  # appending gives it a blank line; its own are kept
-        section["items"] = items
+        section["items"] = array_of_tables(tables)
         target = tables[-1]
     else:
         if "items" in section:
             del section["items"]
         target = section
-    for item in trailing:
-        target.value.append(None, item)
-
-
-def _detach_trailing(table: Table, comments: bool = False) -> list:
-    """Take the blank lines (and with ``comments`` the comments) that end ``table`` off
-    it: in a file they separate it from what follows, or are the heading of the next
-    section, not part of this item."""
-    body = table.value.body
-    kinds = (Comment, Whitespace) if comments else (Whitespace,)
-    out = []
-    while body and body[-1][0] is None and isinstance(body[-1][1], kinds):
-        out.append(body.pop()[1])
-    return list(reversed(out))
+    append_lines(target, trailing)
 
 
 def _numbers(doc, fmt: Format, table, values: Values) -> None:
     """Each row as the contract writes it: the stated numbers in column order (a stated
     total last), a single number bare; a row left as it is when its numbers are."""
     node = doc.get(table.key)
-    if not isinstance(node, Table):
+    if not is_table(node):
         node = doc[table.key] = tomlkit.table()
     for row in table.row_keys:
         slots = table.row_slots(row)
@@ -200,7 +175,7 @@ def _numbers(doc, fmt: Format, table, values: Values) -> None:
         target = node
         for group in groups:
             inner = target.get(group)
-            if not isinstance(inner, Table):
+            if not is_table(inner):
                 inner = target[group] = tomlkit.table()
             target = inner
         if not _same(target.get(leaf), numbers[0] if len(numbers) == 1 else numbers):

@@ -30,22 +30,15 @@ from __future__ import annotations
 
 import copy
 import re
-from collections import Counter
 
 import jinja2
-from docx.opc.coreprops import CoreProperties
-from docx.opc.oxml import serialize_part_xml
-from docx.oxml.parser import parse_xml
 from lxml import etree
 
-from . import fingerprint
+from . import fingerprint, opc
 from .docx_package import Member, package_members, stamped, zip_bytes
+from .docxtpl_steps import number_drawings
 from .properties import describe, describe_core
 
-_FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
-_DOC_PR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
-# The core properties docxtpl renders through Jinja (DocxTemplate.render_properties).
-_RENDERED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
 # The patterns preparing uses are compiled when a template is prepared (and then kept by
 # re), not by every process that renders a template prepared before.
 _START_TAG = r'<(?P<name>[\w.-]+:body)(?P<declarations>(?:\s+xmlns(?::[\w.-]+)?="[^"<>]*")*)\s*>'
@@ -69,8 +62,8 @@ _STRICT = etree.XMLParser(resolve_entities=False)  # well-formed, it reads as do
 
 class Prepared:
     """What rendering a template gives for every report, and how to render one. Plain
-    data (see :meth:`bundle`) but for ``template``, a :class:`~.render._Template` of the
-    template's path whose docxtpl methods render the body."""
+    data (see :meth:`bundle`) but for ``template``, a :class:`~.docxtpl_steps.Template`
+    of the template's path whose docxtpl steps render the body."""
 
     def __init__(self, template, *, body: str, start: str, open: str, shell: tuple[str, str], doc_pr: bool,
                  canonical: bool, footers: list, core: bytes, custom: bytes, members: list, names: dict[str, str]):
@@ -109,11 +102,11 @@ class Prepared:
     def _body(self, context: dict, env) -> str:
         template = self.template
         if not self.canonical:
-            return template.render_xml_part(self.body, None, context, env)
+            return template.render_part(self.body, context, env)
         try:
             rendered = env.from_string(self.body).render(context)
         except jinja2.TemplateError:
-            template.render_xml_part(self.body, None, context, env)  # raises it with docxtpl's lines
+            template.render_part(self.body, context, env)  # raises it with docxtpl's lines
             raise
         return template.finish(rendered)
 
@@ -136,12 +129,11 @@ class Prepared:
             except etree.XMLSyntaxError:
                 return None
             if self.doc_pr:
-                for number, element in enumerate(root.iter(_DOC_PR), 1001):
-                    element.attrib["id"] = str(number)
-            document = serialize_part_xml(root)
-        core = parse_xml(self.core)
-        describe_core(CoreProperties(core), title=title, author=author, subject=subject, date=date())
-        rendered = {"document": document, "core": serialize_part_xml(core)}
+                number_drawings(root)
+            document = opc.serialize(root)
+        core = opc.core_properties(self.core)
+        describe_core(core, title=title, author=author, subject=subject, date=date())
+        rendered = {"document": document, "core": opc.core_properties_xml(core)}
         for name, xml, encoding, constant in self.footers:
             rendered[name] = constant if constant is not None else _footer(template, xml, encoding, context, env)
         members, custom = [], None
@@ -230,8 +222,8 @@ def _canonical(body: str) -> bool:
 
 def _footer(template, xml: str, encoding: str, context, env) -> bytes:
     """A header or footer as docxtpl renders it: rendered, loaded as a part, serialized."""
-    rendered = template.render_xml_part(xml, None, context, env).encode(encoding)
-    return serialize_part_xml(parse_xml(rendered))
+    rendered = template.render_part(xml, context, env).encode(encoding)
+    return opc.serialize(opc.parse(rendered))
 
 
 def prepare(template, body: str, env) -> Prepared | None:
@@ -239,12 +231,7 @@ def prepare(template, body: str, env) -> Prepared | None:
     or None when rendering it is left to docxtpl in full. Describes the opened document
     and adds its fingerprint part, as a render does: the document serves only this."""
     docx = template.docx
-    package = docx.part.package
-    parts = package.parts
-    if any(part.content_type == _FOOTNOTES for part in parts):
-        return None
-    props = docx.core_properties
-    if any("{" in (getattr(props, name) or "") for name in _RENDERED_PROPERTIES):
+    if template.renders_more():
         return None
     root = docx.element
     start = re.match(_START_TAG, body)
@@ -254,28 +241,22 @@ def prepare(template, body: str, env) -> Prepared | None:
     if shell is None or not _tables_stay(template, body):
         return None
     footers = []
-    targets = Counter(id(rel.target_part) for source in (package, *parts) for rel in source.rels.values()
-                      if not rel.is_external)
-    for uri in (template.HEADER_URI, template.FOOTER_URI):
-        for _, part in template.get_headers_footers(uri):
-            if targets[id(part)] != 1:  # docxtpl would write it twice
-                return None
-            xml = template.get_part_xml(part)
-            patched = template.patch_xml(xml)
-            encoding = template.get_headers_footers_encoding(xml)
-            footers.append((part.partname.membername, patched, encoding, None))
-    footers = [(name, xml, encoding, None if "{" in xml else _footer(template, xml, encoding, {}, env))
-               for name, xml, encoding, _ in footers]
+    targets = opc.relationship_counts(docx)
+    for part, xml, encoding in template.headers_footers():
+        name = opc.member_name(part)
+        if targets[name] != 1:  # docxtpl would write it twice
+            return None
+        footers.append((name, xml, encoding, None if "{" in xml else _footer(template, xml, encoding, {}, env)))
 
-    core = serialize_part_xml(props._element)
+    core = opc.core_properties_xml(docx.core_properties)
     describe(docx, title="", author="")
     custom = fingerprint.custom_part(docx)
     members = package_members(docx)
     if members is None:
         return None
-    names = {docx.part.partname.membername: "document",
-             package._core_properties_part.partname.membername: "core",
-             custom.partname.membername: "custom",
+    names = {opc.member_name(docx.part): "document",
+             opc.core_properties_name(docx): "core",
+             opc.member_name(custom): "custom",
              **{name: "footer" for name, *_ in footers}}
     doc_pr = "docPr" in body
     return Prepared(template, body=body, start=start.group(0), open=f"<{start.group('name')}>", shell=shell,
@@ -318,6 +299,6 @@ def _tables_stay(template, body: str) -> bool:
         for table in tree.iter(f"{{{tree.nsmap['w']}}}tbl"):
             if re.search(_STATEMENT, etree.tostring(table, encoding="unicode")):
                 return False
-        return etree.tostring(template.fix_tables(body)) == etree.tostring(tree)
+        return etree.tostring(template.tables_fixed(body)) == etree.tostring(tree)
     except Exception:  # noqa: BLE001 -- whatever docxtpl's fix would raise, it raises when rendering in full
         return False

@@ -12,11 +12,7 @@ from __future__ import annotations
 import datetime
 import os
 
-from docx.opc.constants import CONTENT_TYPE as CT
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.packuri import PackURI
-from docx.opc.part import Part
-
+from . import opc
 from .. import __version__
 from ..errors import Problem, ReportfillError
 
@@ -48,15 +44,13 @@ def describe(document, *, title: str, author: str, subject: str = "",
              date: datetime.datetime | None = None) -> None:
     """Write ``document``'s core and app properties from scratch."""
     describe_core(document.core_properties, title=title, author=author, subject=subject, date=date)
-    _app_part(document)._blob = _APP_XML
+    opc.set_blob(opc.properties_part(document, opc.APP_PROPERTIES), _APP_XML)
 
 
 def describe_core(props, *, title: str, author: str, subject: str = "",
                   date: datetime.datetime | None = None) -> None:
     """Write the core properties ``props`` (python-docx's ``CoreProperties``) from scratch."""
-    core = props._element
-    for child in list(core):
-        core.remove(child)
+    opc.clear_core_properties(props)
     props.title = title
     props.author = author
     if subject:
@@ -66,12 +60,3 @@ def describe_core(props, *, title: str, author: str, subject: str = "",
         props.created = date
         props.modified = date
 
-
-def _app_part(document) -> Part:
-    package = document.part.package
-    for rel in package.rels.values():
-        if rel.reltype == RT.EXTENDED_PROPERTIES:
-            return rel.target_part
-    part = Part(PackURI("/docProps/app.xml"), CT.OFC_EXTENDED_PROPERTIES, b"", package)
-    package.relate_to(part, RT.EXTENDED_PROPERTIES)
-    return part

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import tomlkit
 
+from .toml_edit import Item, String, Table as TomlTable, heading
 from ..errors import Problem, ReportfillError
 from ..files import Written, safe_file_name, write_keeping
 from ..format.formats import FIELDS, fillable_problem, format_for_year
@@ -119,7 +120,7 @@ def input_text(report: Report, notes: Notes = Notes()) -> str:
             guide = ""
             doc.add(section.key, _numbers(fmt, fmt.table[section.key], report.values, notes))
         # The heading on the line above the table's header, after a blank line.
-        doc[section.key].trivia.indent = f"\n# {section.heading}{guide}\n"
+        heading(doc[section.key], f"{section.heading}{guide}")
     return tomlkit.dumps(doc)
 
 
@@ -148,7 +149,7 @@ def write_scaffold(agency: str, year: int, target: Path | None = None, *, force:
 # ---------------------------------------------------------------- prose
 
 
-def multiline(paragraphs) -> tomlkit.items.String:
+def multiline(paragraphs) -> String:
     """A text of one paragraph a line, laid out as INPUT.md shows it: the paragraphs
     between a line holding the opening quotes and one holding the closing quotes."""
     if not paragraphs:
@@ -212,7 +213,7 @@ def _numbers(fmt: Format, table: Table, values: Mapping[Key, Value], notes: Note
         stated = len(table.row_slots(next(iter(rows)))) > len(next(iter(rows.values())))
         out.add(tomlkit.comment(f"每行 {len(cols)} 个数：{' '.join(cols)}"
                                 + ("；可再加一个数作为总计（须等于各项之和），不写由工具计算" if stated else "")))
-    groups: dict[str, tomlkit.items.Table] = {}
+    groups: dict[str, TomlTable] = {}
     written: set[Key] = set()
     for row, slots in rows.items():
         group, _, leaf = row.rpartition(".")
@@ -242,7 +243,7 @@ def _numbers(fmt: Format, table: Table, values: Mapping[Key, Value], notes: Note
     return out
 
 
-def row_value(numbers: list[Value]) -> tomlkit.items.Item:
+def row_value(numbers: list[Value]) -> Item:
     """A row as the contract writes it: a single number bare, several in brackets; each
     as :func:`~reportfill.report.show` writes it (a decimal exactly as stated)."""
     shown = [show(n) for n in numbers]

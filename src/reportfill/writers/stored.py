@@ -31,9 +31,9 @@ ENVIRONMENT = "REPORTFILL_CACHE"
 _MAGIC = b"reportfill-prepared-1\n"
 # The modules whose code decides what preparing gives -- the format too, which the
 # template is checked against (their source is part of the name).
-_MODULES = ("writers/render.py", "writers/prepared.py", "writers/docx_package.py", "writers/properties.py",
-            "writers/fingerprint.py", "writers/templates.py", "writers/stored.py", "format/formats.py",
-            "format/spec.py")
+_MODULES = ("writers/render.py", "writers/prepared.py", "writers/docxtpl_steps.py", "writers/opc.py",
+            "writers/docx_package.py", "writers/properties.py", "writers/fingerprint.py", "writers/templates.py",
+            "writers/stored.py", "format/formats.py", "format/spec.py")
 
 
 def folder() -> Path | None:

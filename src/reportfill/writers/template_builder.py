@@ -20,12 +20,12 @@ from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt, Twips
 from lxml import etree
 
+from . import opc
 from .docx_package import package_bytes
 from .properties import describe
 from .wordml import put
@@ -111,7 +111,7 @@ def _text(paragraph, text: str, *, prose: bool = True):
     font. ``prose`` is False for a placeholder that only ever receives a number."""
     run = paragraph.add_run(text)
     if prose and ("{{" in text or any(_ambiguous(ch) for ch in text)):
-        run._r.get_or_add_rPr().get_or_add_rFonts().set(qn("w:hint"), "eastAsia")
+        run.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:hint"), "eastAsia")
     return run
 
 
@@ -217,8 +217,8 @@ def _font_table(document) -> None:
     missing = used - set(FONT_TABLE)
     if missing:
         raise ValueError(f"fontTable.xml has no entry for {sorted(missing)}")
-    part = document.part.part_related_by(RT.FONT_TABLE)
-    part._blob = etree.tostring(fonts, xml_declaration=True, encoding="UTF-8", standalone=True)
+    opc.set_blob(opc.font_table_part(document),
+                 etree.tostring(fonts, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
 def _page(document) -> None:
@@ -228,7 +228,7 @@ def _page(document) -> None:
     section.top_margin, section.bottom_margin = PAGE["top"], PAGE["bottom"]
     section.left_margin, section.right_margin = PAGE["left"], PAGE["right"]
     section.footer_distance = FOOTER_DISTANCE
-    grid = section._sectPr.find(qn("w:docGrid"))
+    grid = opc.element(section).find(qn("w:docGrid"))
     grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(int(LINE.pt * 20)))
     # GB/T 9704: odd page numbers sit right, even ones left, one character in from the edge.
@@ -251,12 +251,12 @@ def _page_number(paragraph, align) -> None:
         if kind:
             char = OxmlElement("w:fldChar")
             char.set(qn("w:fldCharType"), kind)
-            run._r.append(char)
+            run.element.append(char)
         elif text == " PAGE ":
             instr = OxmlElement("w:instrText")
             instr.set(qn("xml:space"), "preserve")
             instr.text = text
-            run._r.append(instr)
+            run.element.append(instr)
         else:
             run.text = text
     _text(paragraph, " —")
@@ -283,7 +283,7 @@ def _prose(document, key: str) -> None:
 
 
 def _borders(table) -> None:
-    tbl_pr = table._tbl.tblPr
+    tbl_pr = opc.element(table).tblPr
     borders = put(tbl_pr, OxmlElement("w:tblBorders"))
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         borders.append(_element(f"w:{edge}", val="single", sz="4", space="0", color="000000"))
@@ -307,10 +307,10 @@ def _table(document, table: Table) -> None:
         for cell, width in zip(row.cells, widths):
             cell.width = width
     for r in header_rows:
-        tr_pr = out.rows[r]._tr.get_or_add_trPr()
+        tr_pr = opc.element(out.rows[r]).get_or_add_trPr()
         tr_pr.append(OxmlElement("w:tblHeader"))
     for r in range(len(table.rows)):
-        out.rows[r]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        opc.element(out.rows[r]).get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     for p in table.placed:
         cell = out.cell(p.row, p.col)
         if p.rows > 1 or p.cols > 1:
@@ -323,10 +323,10 @@ def _table(document, table: Table) -> None:
             if p.row in body_rows and not p.cell.group:
                 para.alignment = WD_ALIGN_PARAGRAPH.LEFT
             if _vertical(p):
-                put(cell._tc.get_or_add_tcPr(), _element("w:textDirection", val="tbRlV"))
+                put(opc.element(cell).get_or_add_tcPr(), _element("w:textDirection", val="tbRlV"))
         else:
             _text(para, "{{ cells['%s'] }}" % placeholder(table.key, p.cell.row, p.cell.col), prose=False)
-    rows = out._tbl.tr_lst
+    rows = opc.element(out).tr_lst
     for r in _kept_with_next(table, len(header_rows)):
         for p in rows[r].iter(qn("w:p")):
             p.get_or_add_pPr().get_or_add_keepNext()
@@ -383,10 +383,7 @@ def _trim(document) -> None:
 def build(fmt: Format) -> bytes:
     """The template of ``fmt`` as DOCX bytes (deterministic)."""
     document = docx.Document()
-    package = document.part.package
-    for rid, rel in list(package.rels.items()):
-        if rel.reltype.endswith("/metadata/thumbnail"):
-            del package.rels[rid]
+    opc.drop_thumbnail(document)
     _styles(document)
     _page(document)
     body = document.element.body
