@@ -609,6 +609,12 @@ def test_continuity_with_last_years_report(tmp_path):
     result = check_document(build_report(FORMAT_2021, broken, 2022, prose=NEXT_YEAR_PROSE), previous=previous)
     assert [(f.rule, f.severity, f.table, f.column) for f in result.findings] == [
         ("R7", "warning", "表二", "现行有效件数"), ("R6", "error", "表三", "科研机构"), ("R6", "error", "表三", "总计")]
+    # expected and found are what the cell named should hold and holds
+    in_force = ("proactive", "regulations", "in_force")
+    r7, r6 = result.findings[0], result.findings[1]
+    assert (r7.expected, r7.actual) == (str(broken[in_force] - 2), str(broken[in_force]))
+    research = ("applications", "from_last_year", "research")
+    assert (r6.expected, r6.actual) == (str(broken[research] - 1), str(broken[research]))
 
     wrong_year = check_document(build_report(FORMAT_2021, now, 2023), previous=previous)
     assert [(f.rule, f.severity) for f in wrong_year.findings if f.rule in ("P1", "R6", "R7")] == [("P1", "warning")]

@@ -148,6 +148,17 @@ def test_unreadable_last_year_file_is_listed_and_exit_2(folders):
     assert "上年文件夹中有 1 个文件无法读取，本机关的报告可能在其中" in done.output
 
 
+def test_what_last_years_folder_holds_besides_reports_is_listed(folders):
+    now, last, _ = folders
+    (last / "子文件夹").mkdir()
+    (last / "名单.xlsx").write_bytes(b"PK")
+    done = run("check", now, "--previous-dir", last)
+    assert done.exit_code == 0, done.output
+    block = done.output.split("== 与上年报告配对 ==")[1]
+    assert "上年文件夹中没有读取的：" in block
+    assert f"  {last / '子文件夹'}：这是子文件夹，不核对其中的文件" in block and f"  {last / '名单.xlsx'}：" in block
+
+
 def test_previous_dir_must_be_a_folder_and_not_with_previous(folders):
     now, last, expected = folders
     one = next(iter(expected.values()))

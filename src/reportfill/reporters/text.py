@@ -109,7 +109,7 @@ def pairing_block(pairing) -> str:
     """What ``check --previous-dir`` paired (a :class:`~reportfill.workflows.pairing.Pairing`):
     how many reports found last year's, which did not and why, last year's reports left
     over (often an agency whose report has not come in), and last year's files that
-    could not be read."""
+    could not be read or were passed over (a subfolder)."""
     lines = ["== 与上年报告配对 ==",
              f"{len(pairing.paired)} 份报告找到了本机关上一年度的报告并作了跨年核对；"
              f"{len(pairing.unpaired)} 份没有找到。"]
@@ -122,6 +122,9 @@ def pairing_block(pairing) -> str:
     if pairing.unreadable:
         lines.append("上年文件夹中无法读取的文件：")
         lines += [f"  {r.source}：{'；'.join(r.problems)}" for r in pairing.unreadable]
+    if pairing.skipped:
+        lines.append("上年文件夹中没有读取的：")
+        lines += [f"  {r.source}：{r.skipped}" for r in pairing.skipped]
     return "\n".join(lines)
 
 

@@ -204,8 +204,10 @@ def check_continuity(fmt: Format, values: Values, previous: Values) -> list[Find
         total_now = sum(sign * n for (_, _, sign), n in zip(rule.this_year, now))
         if total_now == sum(before):
             continue
-        row, col, _ = rule.this_year[0]
+        row, col, sign = rule.this_year[0]
         row_name, col_name = table.cell_name(row, col)
+        # Expected and found as the cell named holds them, the rest of the equation kept.
+        meant = now[0] + sign * (sum(before) - total_now)
         last = " + ".join(f"上年{' '.join(table.cell_name(r, c))} {show(n)}" for (r, c), n in zip(rule.last_year, before))
         here = "".join(
             f"{' + ' if sign > 0 and i else ''}{' − ' if sign < 0 else ''}{' '.join(table.cell_name(r, c))} {show(n)}"
@@ -213,5 +215,5 @@ def check_continuity(fmt: Format, values: Values, previous: Values) -> list[Find
         )
         message = f"{cell_title(table, row, col)}：{here} 应等于 {last}"
         findings.append(finding(rule.rule, table.name, row_name, col_name,
-                                show(sum(before)), show(total_now), message, (table.key, row, col)))
+                                show(meant), show(now[0]), message, (table.key, row, col)))
     return findings

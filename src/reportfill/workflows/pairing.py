@@ -49,6 +49,11 @@ class Pairing:
     def unreadable(self) -> list[Result]:
         return [r for r in self.previous if r.status == "bad"]
 
+    @property
+    def skipped(self) -> list[Result]:
+        """What last year's folder holds that is no report (a subfolder, a spreadsheet)."""
+        return [r for r in self.previous if r.status == "skipped"]
+
 
 def last_years(previous_dir: Path) -> list[Path | Result]:
     """The entries of last year's folder that :func:`check_paired` reads (reports and
