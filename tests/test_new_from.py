@@ -143,18 +143,20 @@ def test_another_years_report_is_refused_unless_a_gap_year(tmp_path):
     assert done.exit_code == 2 and not out.exists()
     assert ("这是 2022 年度的报告，新建的是 2024 年度的输入：应以 2023 年度的报告为基础；"
             "如果 2023 年度确实没有报告，也可以以 2022 年度的报告为基础：请加 --gap-year") in done.stderr
-    forced, out = new_from(tmp_path, LAST_TOML, AGENCY, 2024, "--force")
-    assert forced.exit_code == 2 and not out.exists()  # --force overwrites; it accepts no gap year
-    gap, out = new_from(tmp_path, LAST_TOML, AGENCY, 2024, "--gap-year")
-    assert gap.exit_code == 0 and tomllib.loads(out.read_text(encoding="utf-8"))["year"] == 2024
-    for year in (2022, 2021):
-        same, _ = new_from(tmp_path, LAST_TOML, AGENCY, year, "--gap-year")
-        assert same.exit_code == 2, year
+    for flag in ("--gap-year", "--force"):  # --force overrides the year check too, as well as a file there
+        gap, out = new_from(tmp_path, LAST_TOML, AGENCY, 2024, flag)
+        assert gap.exit_code == 0 and tomllib.loads(out.read_text(encoding="utf-8"))["year"] == 2024, flag
+        out.unlink()
+        for year in (2022, 2021):  # but a report of the same year or a later one is no last year's
+            same, _ = new_from(tmp_path, LAST_TOML, AGENCY, year, flag)
+            assert same.exit_code == 2, (flag, year)
+    forced, _ = new_from(tmp_path, LAST_TOML, "河阳县教育局", 2023, "--force")
+    assert forced.exit_code == 2  # nor does it take another agency's
 
 
 def test_a_gap_year_never_overwrites_and_force_keeps_the_old_input(tmp_path):
-    """The two flags mean one thing each: --gap-year accepts an older report, --force
-    replaces an existing input -- keeping it as name.bak.toml, as fill --force keeps a DOCX."""
+    """--gap-year accepts an older report and never overwrites; --force replaces an
+    existing input -- keeping it as name.bak.toml, as fill --force keeps a DOCX."""
     out = tmp_path / "new-2024.toml"
     out.write_text("# 已经写了一半的输入\n", encoding="utf-8")
     gap, _ = new_from(tmp_path, LAST_TOML, AGENCY, 2024, "--gap-year")

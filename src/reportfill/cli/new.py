@@ -19,7 +19,8 @@ from .common import echo_backup, library_errors
               help="输入文件的路径。默认：inputs/{机关名称}-{年度}.toml")
 @click.option("--gap-year", is_flag=True,
               help="与 --from 同用：上一年度没有报告（中间有一年没有报告），允许用更早年度的报告为基础。")
-@click.option("--force", is_flag=True, help="覆盖已有的文件；原文件保留为 “文件名.bak.toml”。")
+@click.option("--force", is_flag=True,
+              help="覆盖已有的文件，原文件保留为 “文件名.bak.toml”；与 --from 同用时也像 --gap-year 一样允许用更早年度的报告。")
 def command(agency, year, last, output, gap_year, force):
     """为一个机关、一个年度新建 TOML 输入：所有栏目齐全，注释为规定的栏目名称。
 
@@ -40,7 +41,8 @@ def command(agency, year, last, output, gap_year, force):
 
     with library_errors():
         try:
-            started, (target, backup) = write_started(agency, year, last, output, force=force, gap_year=gap_year)
+            started, (target, backup) = write_started(agency, year, last, output, force=force,
+                                                      gap_year=gap_year or force)
         except GapYear as exc:
             raise ReportfillError([Problem(p.where, f"{p.message}：请加 --gap-year") for p in exc.problems]) from None
     for warning in started.warnings:
