@@ -6,7 +6,7 @@ they need from the document model -- the numbers, the title, the headings, secti
 and adds what only a finished document can get wrong: a table not found, a cell with no
 number in it, prose figures (R8), and the 2019 layout used for a 2021 or later report.
 
-``fill`` checks every report it renders this way, so this stays cheap.
+``fill`` reads back every report it renders with :func:`read_back`, so that part stays cheap.
 """
 
 from __future__ import annotations
