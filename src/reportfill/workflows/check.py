@@ -121,7 +121,7 @@ def judged(document: Document, where: str) -> tuple[Result, Outline]:
         year=parts_of.year,
         title=read.title,
         preface=parts_of.preface,
-        prose={s.key: split(parts_of.section(s.heading) or ()) for s in fmt.sections if s.key not in fmt.table},
+        prose={s.key: split(sections[s.key] or ()) for s in fmt.sections if s.key not in fmt.table},
         values=values,
     )
     return Result(where, _in_table_order(fmt, findings), report=report, kind=document.kind,
