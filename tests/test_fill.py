@@ -182,6 +182,23 @@ def test_a_restyled_template_copy_can_be_used(tmp_path):
     assert findings(out) == []
 
 
+
+def test_text_a_template_adds_is_judged_in_the_filled_report(tmp_path):
+    """The read-back of a fill from the bundled template leaves the rules on the content
+    to the input's check; a user's template can add text of its own, which is judged in
+    the written report as check judges it: here a draft mark typed beside a placeholder."""
+    from docx_fixtures import template_edited
+
+    template = template_edited(tmp_path / "mine.docx", "word/document.xml", b"{{ item.number }}{{ item.title }}",
+                               "{{ item.number }}【请撰写】{{ item.title }}".encode())
+    out = tmp_path / "drafted.docx"
+    result = CliRunner().invoke(main, ["fill", str(SEED), "-o", str(out), "--template", str(template)])
+    assert result.exit_code == 1, result.output
+    assert "“一、总体情况”中还有 3 处标有【请撰写】的文字" in result.output
+    assert not out.exists()
+    plain = CliRunner().invoke(main, ["fill", str(SEED), "-o", str(out)])
+    assert plain.exit_code == 0, plain.output
+
 def test_a_non_editable_install_fills_from_any_directory(tmp_path):
     """The wheel carries the template: install it into a bare folder and fill from elsewhere."""
     target = tmp_path / "site"

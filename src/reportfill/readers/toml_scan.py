@@ -1,9 +1,9 @@
 """Where things are in a TOML input's raw text: the line of every key and table header,
 the statement each line belongs to, and where each string opens and closes.
 
-tomllib keeps no positions and stops at the first error with only a line and column,
+tomli keeps no positions and stops at the first error with only a line and column,
 often far from the cause (a missing closing \"\"\" surfaces ten lines later). This scanner
-reads the text the way TOML does, but never fails: on a file tomllib rejects it still
+reads the text the way TOML does, but never fails: on a file tomli rejects it still
 tells which string swallowed what, and which key a line was meant to set.
 """
 
@@ -56,7 +56,7 @@ class Scan:
         return bisect.bisect_right(self._starts, offset)
 
     def offset(self, line: int, column: int) -> int:
-        """Character offset of a 1-based line and column (tomllib's coordinates)."""
+        """Character offset of a 1-based line and column (tomli's coordinates)."""
         return self._starts[line - 1] + column - 1
 
     def line_text(self, line: int) -> str:
@@ -74,7 +74,7 @@ _BARE_END = " \t.=[]\"'#\n"
 
 
 def scan(text: str) -> Scan:
-    """Scan TOML ``text`` (with ``\\r\\n`` already made ``\\n``, as tomllib does)."""
+    """Scan TOML ``text`` (with ``\\r\\n`` already made ``\\n``, as tomli does)."""
     out = Scan(text)
     table: Path = ()
     counts: dict[Path, int] = {}

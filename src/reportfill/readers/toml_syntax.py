@@ -1,7 +1,7 @@
 """A TOML syntax error, told in a clerk's words: what is wrong, on which line, and what
 to write instead.
 
-tomllib reports only its first error, in English, at the character where parsing could
+tomli reports only its first error, in English, at the character where parsing could
 not go on. That character is usually the cause -- a Chinese comma, a full-width digit,
 a unit after a number, a key typed in Chinese -- and then the message names it and, when
 repairing the line makes it valid TOML, shows the repaired line. Some causes lie far
@@ -14,7 +14,7 @@ the clerk more than no guess.
 from __future__ import annotations
 
 import re
-import tomllib
+import tomli
 import unicodedata
 from decimal import Decimal
 from pathlib import Path
@@ -46,8 +46,8 @@ _SEPARATORS = "、；;"
 _SPACED = re.compile(r"\s*\[\s*(\d+(?:\.\d+)?(?:[ \t]+\d+(?:\.\d+)?)+)\s*\]\s*(?:#.*)?")
 
 
-def explain(text: str, error: tomllib.TOMLDecodeError, path: Path, fmt: Format) -> Problem:
-    """The problem tomllib's ``error`` on ``text`` (BOM removed) stands for."""
+def explain(text: str, error: tomli.TOMLDecodeError, path: Path, fmt: Format) -> Problem:
+    """The problem tomli's ``error`` on ``text`` (BOM removed) stands for."""
     src = text.replace("\r\n", "\n")
     detail = str(error)
     found = _AT.search(detail)
@@ -79,7 +79,7 @@ class _Explainer:
             found = explained()
             if found:
                 return found
-        # tomllib's own words, in English, only when no Chinese explanation fits.
+        # tomli's own words, in English, only when no Chinese explanation fits.
         hint = next((zh for en, zh in _GENERIC if detail.startswith(en)), None) or f"TOML 语法错误（{detail}）"
         if self.pos >= len(self.src):
             return Problem(f"{self.path}，文件末尾", hint)
@@ -93,7 +93,7 @@ class _Explainer:
     # ------------------------------------------------------------ causes far before the error
 
     def unclosed_string(self) -> Problem | None:
-        """A string that never closes: tomllib stops at the end of the file (a multi-line
+        """A string that never closes: tomli stops at the end of the file (a multi-line
         string) or of the line (a one-line string); the cause is where it opened."""
         open_ = [s for s in self.scan.strings if s.end is None and s.start <= self.pos]
         if not open_ or not self.reason.startswith(("Unterminated string", "Illegal character '\\n'")):
@@ -155,7 +155,7 @@ class _Explainer:
     # ------------------------------------------------------------ the character at the error
 
     def character(self) -> Problem | None:
-        """The character tomllib stopped at. A claim that the character is the whole cause
+        """The character tomli stopped at. A claim that the character is the whole cause
         (a full-width digit, a Chinese comma) is made only when putting it right makes the
         line valid TOML; otherwise only what is certain is said."""
         if self.pos >= len(self.src):
@@ -288,8 +288,8 @@ class _Explainer:
                 fixed = fixed.replace(",", "")
         candidate = f"{name.strip()} = {fixed}"
         try:
-            value = _leaf(tomllib.loads(candidate, parse_float=Decimal))
-        except tomllib.TOMLDecodeError:
+            value = _leaf(tomli.loads(candidate, parse_float=Decimal))
+        except tomli.TOMLDecodeError:
             return None
         if isinstance(value, list) and all(isinstance(v, (int, Decimal)) for v in value):
             return f"{name.strip()} = [{', '.join(show(v) for v in value)}]"
@@ -300,7 +300,7 @@ class _Explainer:
     # ------------------------------------------------------------ other causes
 
     def unclosed_array(self) -> Problem | None:
-        """An array whose ] is missing: tomllib stops on a later line."""
+        """An array whose ] is missing: tomli stops on a later line."""
         statement = self.scan.statement_at(self.pos)
         if not self.reason.startswith("Unclosed array") or statement is None or self.line is None \
                 or self.scan.line_of(statement.start) >= self.line:
@@ -340,8 +340,8 @@ class _Explainer:
     def _renamed(self, raw: str, key: str) -> str | None:
         candidate = f"{key} = {raw.split('=', 1)[1].split('#', 1)[0].strip()}"
         try:
-            tomllib.loads(candidate)
-        except tomllib.TOMLDecodeError:
+            tomli.loads(candidate)
+        except tomli.TOMLDecodeError:
             return None
         return candidate
 

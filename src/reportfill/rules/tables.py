@@ -76,7 +76,7 @@ def derive(fmt: Format, values: Values) -> Values:
             if target in out:
                 continue
             terms = [out.get(key) for key in eq.right_keys]
-            if all(map(is_number, terms)):
+            if set(map(type, terms)) <= _NUMBER_TYPES or all(map(is_number, terms)):  # fill derives four times
                 out[target] = sum(terms)
             else:
                 waiting.append(eq)

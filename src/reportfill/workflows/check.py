@@ -6,12 +6,12 @@ they need from the document model -- the numbers, the title, the headings, secti
 and adds what only a finished document can get wrong: a table not found, a cell with no
 number in it, prose figures (R8), and the 2019 layout used for a 2021 or later report.
 
-``fill`` checks every report it renders this way, so this stays cheap.
+``fill`` reads back every report it renders with :func:`read_back`, so that part stays cheap.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..document import Document
@@ -23,7 +23,7 @@ from ..locate import locate
 from ..outline import Outline, agency_of, outline, report_year
 from ..readers import read
 from ..readers.toml_input import load_input
-from ..report import Report
+from ..report import Report, Values
 from ..rules.catalogue import finding
 from ..rules.prose import check_prose
 from ..rules.drafts import check_drafts
@@ -103,20 +103,9 @@ def judge(document: Document, where: str) -> Result:
 def judged(document: Document, where: str) -> tuple[Result, Outline]:
     """:func:`judge`, with the outline of the document's text outside its tables:
     ``extract`` lists what that outline holds and the input has no place for."""
-    outside = [p.text for p in document.paragraphs if not p.inside]
-    located = locate(document, prefer=format_or_none(report_year(FORMATS[0], outside)))
-    if located is None:
-        raise ReportfillError(Problem(where, "文件中找不到年度报告的统计表（表二、表三、表四）："
-                                             "请确认这是政府信息公开工作年度报告，且表格没有被转换成图片或文本框"))
-    fmt = located.fmt
-    parts = located.parts
-    parts_of = outline(fmt, [p.text for p in document.paragraphs if parts.isdisjoint(p.inside)])
-
-    values, findings = read_values(located)
-    findings += check_values(fmt, values)
-    findings += check_layout_year(fmt, parts_of.year)
-    title = parts_of.title or document.title
-    findings += check_structure(fmt, title, parts_of.year, parts_of.headings, parts_of.worded)
+    read = read_back(document, where)
+    fmt, values, parts_of = read.fmt, read.values, read.outline
+    findings = read.cells + check_values(fmt, values) + read.whole
     last = fmt.sections[-1].heading
     if last in parts_of.heading_at:
         after = parts_of.text[parts_of.heading_at[last] + 1:]
@@ -128,15 +117,54 @@ def judged(document: Document, where: str) -> tuple[Result, Outline]:
     findings += check_drafts(fmt, sections)
     report = Report(
         fmt=fmt,
-        agency=agency_of(title),
+        agency=agency_of(read.title),
         year=parts_of.year,
-        title=title,
+        title=read.title,
         preface=parts_of.preface,
-        prose={s.key: split(parts_of.section(s.heading) or ()) for s in fmt.sections if s.key not in fmt.table},
+        prose={s.key: split(sections[s.key] or ()) for s in fmt.sections if s.key not in fmt.table},
         values=values,
     )
     return Result(where, _in_table_order(fmt, findings), report=report, kind=document.kind,
                   published=document.published), parts_of
+
+
+@dataclass
+class ReadBack:
+    """What a document's tables and outline say, before any rule on its content: the
+    numbers of every located cell, the findings on its cells (a cell, row or table not
+    found or holding no number, a header's unit), and those on the document as a whole
+    (the table layout of another year, a title or heading missing or worded otherwise)."""
+
+    fmt: Format
+    values: Values
+    outline: Outline
+    title: str
+    cells: list[Finding]
+    whole: list[Finding]
+
+    @property
+    def findings(self) -> list[Finding]:
+        return _in_table_order(self.fmt, self.cells + self.whole)
+
+
+def read_back(document: Document, where: str) -> ReadBack:
+    """Locate the tables of a read document and read its numbers and outline. ``fill``
+    confirms what it wrote with this alone: the rules on the content (the tables'
+    equations, the prose, the sizes) judged the input, and the numbers read back are
+    required to be the input's."""
+    outside = [p.text for p in document.paragraphs if not p.inside]
+    located = locate(document, prefer=format_or_none(report_year(FORMATS[0], outside)))
+    if located is None:
+        raise ReportfillError(Problem(where, "文件中找不到年度报告的统计表（表二、表三、表四）："
+                                             "请确认这是政府信息公开工作年度报告，且表格没有被转换成图片或文本框"))
+    fmt = located.fmt
+    parts = located.parts
+    parts_of = outline(fmt, [p.text for p in document.paragraphs if parts.isdisjoint(p.inside)])
+    values, cells = read_values(located)
+    title = parts_of.title or document.title
+    whole = check_layout_year(fmt, parts_of.year) + check_structure(fmt, title, parts_of.year, parts_of.headings,
+                                                                    parts_of.worded)
+    return ReadBack(fmt, values, parts_of, title, cells, whole)
 
 
 def not_last_years(report: Report, prior: Report) -> list[Finding]:

@@ -15,7 +15,8 @@ from ..rules.structure import title_year
 from ..rules.tables import cell_title, derive
 from ..writers import fingerprint, templates
 from ..writers.render import render
-from .check import check_document, read_previous, with_previous
+from ..readers import read
+from .check import judge, read_back, read_previous, with_previous
 
 _REFUSED = {
     fingerprint.State.EDITED: "这个文件在 reportfill 生成之后被改动过（例如在 Word 或 WPS 中编辑后保存），"
@@ -40,19 +41,31 @@ def default_output(report: Report, out_dir: Path) -> Path:
 
 
 def confirm(report: Report, data: bytes, template: Path | None = None) -> list[Finding]:
-    """Reopen the rendered bytes as any report is checked, and require every cell to read
-    back exactly the number that was meant. Returns the warnings; raises on an error.
+    """Reopen the rendered bytes with the reader and table locator ``check`` uses, and
+    require every cell to read back exactly the number that was meant. Returns the
+    warnings; raises on an error.
 
-    A cell that reads back another number is the template's doing -- text typed beside a
-    placeholder in Word -- not the input's: :class:`ReportfillError` names the template
-    (``template``, the bundled one when None), as its check on loading does."""
-    result = check_document(data, name=report.title)
-    read = result.report.values
+    From the bundled template (``template`` None) only the numbers and the findings on
+    the document as a whole are read back: its text is the input's and the format's, so
+    the rules on the content -- the tables' equations, the prose, the sizes -- would
+    judge again what they judged in the input, the numbers being required to be the
+    input's. A user's template may hold text of its own, and is checked as any report.
+
+    A cell that reads back another number is the template's doing -- text typed beside
+    a placeholder in Word -- not the input's: :class:`ReportfillError` names the
+    template (``template``, the bundled one when None), as its check on loading does."""
+    document = read(data, report.title)
+    if template is None:
+        back = read_back(document, report.title)
+        got_values, findings = back.values, back.findings
+    else:
+        result = judge(document, report.title)
+        got_values, findings = result.report.values, result.findings
     expected = derive(report.fmt, report.values)
     wrong = []
     for table in report.fmt.tables:
         for key, _ in table.keys:
-            got, meant = read.get(key), expected[key]
+            got, meant = got_values.get(key), expected[key]
             if type(got) is int and type(meant) is int and got == meant:
                 continue  # what show() would print alike
             if got is None or show(got) != show(meant):
@@ -64,9 +77,9 @@ def confirm(report: Report, data: bytes, template: Path | None = None) -> list[F
             f"用这个模板生成的文件中，数字与输入不符：{'；'.join(wrong[:templates.SHOWN])}{more}。"
             "模板中 {{ }} 占位符旁边的文字可能被改动过；请用 reportfill template -o 我的模板.docx 重新导出模板，"
             "只修改样式")))
-    if has_errors(result.findings):
-        raise ReportRejected(result.findings)
-    return list(result.findings)
+    if has_errors(findings):
+        raise ReportRejected(findings)
+    return findings
 
 
 def prepare(source: Path, template: Path | None = None) -> tuple[Report, bytes, list[Finding]]:

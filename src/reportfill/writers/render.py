@@ -98,11 +98,7 @@ def _width(text: str) -> float:
 
 def context(report: Report) -> dict:
     values = derive(report.fmt, report.values)
-    cells = {
-        placeholder(t.key, p.cell.row, p.cell.col): show(values[(t.key, p.cell.row, p.cell.col)])
-        for t in report.fmt.tables
-        for p in t.slots
-    }
+    cells = {placeholder(*key): show(values[key]) for t in report.fmt.tables for key, _ in t.keys}
     return {
         "title": _title(report),
         "preface": list(report.preface),

@@ -9,6 +9,7 @@ lists every cell of every table. The check here says in one message what is miss
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import Problem, ReportfillError
@@ -29,10 +30,16 @@ SHOWN = 3  # missing placeholders named in the message; the rest are counted
 
 def default_template(fmt: Format) -> Path:
     """The template shipped in the package; in a source checkout, the one in templates/."""
-    shipped = Path(__file__).resolve().parents[1] / "templates" / template_name(fmt)
+    shipped = _package() / "templates" / template_name(fmt)
     if shipped.is_file():
         return shipped
     return SOURCE_TEMPLATES / template_name(fmt)
+
+
+@lru_cache(maxsize=1)
+def _package() -> Path:
+    """Where the package is, resolved once: every render asks for its template."""
+    return Path(__file__).resolve().parents[1]
 
 
 def write_copy(fmt: Format, target: Path, *, force: bool = False) -> Written:
