@@ -200,28 +200,31 @@ class _Explainer:
         """Numbers in brackets parted by spaces or tabs, as a row copied from a sheet is."""
         if self.pos >= len(self.src) or not self.reason.startswith("Unclosed array"):
             return None
-        line = self.scan.line_of(self.pos)
-        name, eq, value = self.scan.line_text(line).partition("=")
+        name, eq, value = self._statement_line()
         found = _SPACED.fullmatch(value)
         if not eq or not found:
             return None
-        numbers = found.group(1).split()
-        return Problem(self.where(self.pos, key=self._key()), (
-            "方括号里的数之间要用英文逗号“,”隔开，不能只用空格或 Tab 分隔"
-            + _instead(f"{name.strip()} = [{', '.join(numbers)}]")))
+        return self._array_problem("方括号里的数之间要用英文逗号“,”隔开，不能只用空格或 Tab 分隔",
+                                   name, found.group(1).split())
 
     def blank_in_array(self) -> Problem | None:
         """A place in brackets left empty (``[, 0, 0]``), as a blank cell of a sheet is."""
         if self.pos >= len(self.src) or not self.reason.startswith("Invalid value") or self.src[self.pos] != ",":
             return None
-        line = self.scan.line_of(self.pos)
-        name, eq, value = self.scan.line_text(line).partition("=")
+        name, eq, value = self._statement_line()
         value = value.split("#", 1)[0].strip()
         if not eq or not (value.startswith("[") and value.endswith("]")):
             return None
-        parts = [p.strip() or "0" for p in value[1:-1].split(",")]
-        return Problem(self.where(self.pos, key=self._key()), (
-            "方括号里这个位置没有写数：没有的也要填 0" + _instead(f"{name.strip()} = [{', '.join(parts)}]")))
+        return self._array_problem("方括号里这个位置没有写数：没有的也要填 0",
+                                   name, [p.strip() or "0" for p in value[1:-1].split(",")])
+
+    def _statement_line(self) -> tuple[str, str, str]:
+        """The line the error is on, as key, "=" (or "" when there is none) and value."""
+        return self.scan.line_text(self.scan.line_of(self.pos)).partition("=")
+
+    def _array_problem(self, message: str, name: str, numbers: list[str]) -> Problem:
+        return Problem(self.where(self.pos, key=self._key()),
+                       message + _instead(f"{name.strip()} = [{', '.join(numbers)}]"))
 
     def _unit_after_number(self, key) -> str | None:
         """A unit typed right after a number (``5件``, ``28.1632万元``)."""
@@ -239,20 +242,20 @@ class _Explainer:
             message += f"（这一项的单位已规定为{unit}）"
         return message
 
-    def _column_unit(self, key) -> str:
+    def _row(self, key):
+        """The table and row the key names, or (None, "")."""
         table = self.fmt.table.get(key[0]) if key else None
         row = ".".join(map(str, key[1:])) if key else ""
-        if table is None or row not in table.row_keys:
-            return ""
-        return table.units.get((row, table.row_slots(row)[0].cell.col), "")
+        return (table, row) if table is not None and row in table.row_keys else (None, "")
+
+    def _column_unit(self, key) -> str:
+        table, row = self._row(key)
+        return table.units.get((row, table.row_slots(row)[0].cell.col), "") if table else ""
 
     def _row_width(self, key) -> int:
         """How many numbers the table row ``key`` names is written with (0: no row)."""
-        table = self.fmt.table.get(key[0]) if key else None
-        row = ".".join(map(str, key[1:])) if key else ""
-        if table is None or row not in table.row_keys:
-            return 0
-        return len(toml_labels.given_slots(self.fmt, table, row))
+        table, row = self._row(key)
+        return len(toml_labels.given_slots(self.fmt, table, row)) if table else 0
 
     def _thousands(self, key) -> bool:
         line = self.scan.line_text(self.scan.line_of(self.pos))

@@ -30,7 +30,7 @@ from ..errors import Problem, ReportfillError
 from ..findings import Result
 from ..format.formats import outcome_rows
 from ..format.spec import Format, Table
-from ..readers.toml_labels import bare
+from ..readers.toml_labels import bare, given_slots
 from ..report import Item, Prose, Report, Value, Values, show
 from ..rules.aggregate import check_sums, summed_cells
 from ..rules.drafts import TO_WRITE
@@ -303,7 +303,7 @@ def draft_overview(fmt: Format, area: str, year: int, values: Values, count: int
 
     def outcomes_of(group: str) -> str:
         return "、".join(f"{appeals.column_labels(group, p.cell.col)[-1]}{n(appeals, group, p.cell.col)}件"
-                        for p in appeals.row_slots(group) if (appeals.key, group, p.cell.col) not in fmt.derived)
+                        for p in given_slots(fmt, appeals, group))
 
     reconsideration = appeals.column_labels("reconsideration", "total")[0]
     lawsuit = appeals.column_labels("lawsuit_direct", "total")[0]

@@ -22,6 +22,7 @@ from ..files import Written
 from ..findings import Finding
 from ..format.formats import FILLABLE, format_or_none
 from ..outline import Outline
+from ..readers.toml_labels import given_slots
 from ..readers import read
 from ..report import Report
 from ..rules.tables import check_values, derive, table_source
@@ -58,8 +59,7 @@ class Extracted:
         for key, held in self.zeroed.items():
             table = fmt.table[key[0]]
             row_name = table.cell_name(key[1], key[2])[0]
-            row = [(key[0], key[1], p.cell.col) for p in table.row_slots(key[1])
-                   if (key[0], key[1], p.cell.col) not in fmt.derived]
+            row = [(key[0], key[1], p.cell.col) for p in given_slots(fmt, table, key[1])]
             if not row_name or len(row) == 1 or any(self.zeroed.get(k, "?") != held for k in row):
                 out.append((name(*key), held))
             elif key[:2] not in done:

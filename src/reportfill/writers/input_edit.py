@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import tomlkit
 
 from ..format.spec import Format
+from ..readers.toml_labels import given_slots
 from ..report import Value, Values, show
 from ..text import paragraphs
 from .render import item_number
@@ -165,12 +166,12 @@ def _numbers(doc, fmt: Format, table, values: Values) -> None:
         node = doc[table.key] = tomlkit.table()
     for row in table.row_keys:
         slots = table.row_slots(row)
-        given = [p for p in slots if (table.key, row, p.cell.col) not in fmt.derived]
+        given = given_slots(fmt, table, row)
         if not given:
             continue
         stated = [p for p in slots if (table.key, row, p.cell.col) in fmt.derived
                   and (table.key, row, p.cell.col) in values]
-        numbers: list[Value] = [values[(table.key, row, p.cell.col)] for p in given + stated]
+        numbers: list[Value] = [values[(table.key, row, p.cell.col)] for p in (*given, *stated)]
         *groups, leaf = row.split(".")
         target = node
         for group in groups:

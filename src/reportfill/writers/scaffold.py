@@ -19,12 +19,12 @@ from pathlib import Path
 
 import tomlkit
 
-from .toml_edit import Item, String, Table as TomlTable, heading
+from .toml_edit import Item as TomlItem, String, Table as TomlTable, heading
 from ..errors import Problem, ReportfillError
 from ..files import Written, safe_file_name, write_keeping
 from ..format.formats import FIELDS, fillable_problem, format_for_year
 from ..format.spec import Format, Section, Table
-from ..readers.toml_labels import PROSE_KEYS
+from ..readers.toml_labels import PROSE_KEYS, given_slots
 from ..report import Item, Prose, Report, Value, show
 from ..rules.tables import cell_title, derive
 
@@ -203,7 +203,7 @@ def _numbers(fmt: Format, table: Table, values: Mapping[Key, Value], notes: Note
     disagree = {k for k in fmt.derived if k[0] == table.key and k in values and show(values[k]) != show(computed[k])}
     rows = {}
     for row in table.row_keys:
-        slots = [p for p in table.row_slots(row) if (table.key, row, p.cell.col) not in fmt.derived]
+        slots = given_slots(fmt, table, row)
         if slots:
             rows[row] = slots
     layouts = {row: _columns(table, row, slots) for row, slots in rows.items()}
@@ -243,7 +243,7 @@ def _numbers(fmt: Format, table: Table, values: Mapping[Key, Value], notes: Note
     return out
 
 
-def row_value(numbers: list[Value]) -> Item:
+def row_value(numbers: list[Value]) -> TomlItem:
     """A row as the contract writes it: a single number bare, several in brackets; each
     as :func:`~reportfill.report.show` writes it (a decimal exactly as stated)."""
     shown = [show(n) for n in numbers]
