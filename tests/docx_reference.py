@@ -11,7 +11,16 @@ from reportfill.document import Cell, Paragraph, Table
 from reportfill.readers.docx.grid import MAX_COLUMNS, MAX_ROWS
 from reportfill.readers.docx.wordml import (BODY, BR, CELL_DEL, CR, DEL, GRID_BEFORE, GRID_SPAN, H_MERGE, HIDDEN,
                                             NO_BREAK_HYPHEN, P, T, TAB, TBL, TC, TC_PR, TR, TR_PR, V_MERGE, WRAPPERS,
-                                            int_val, properties, val)
+                                            int_val, val)
+
+
+def properties(el, tag: str):
+    """A row's or cell's property element, which the schema puts first (a row's may
+    follow its w:tblPrEx)."""
+    for child in el[:2]:
+        if child.tag == tag:
+            return child
+    return None
 
 
 def _visible(el, wanted):

@@ -113,7 +113,7 @@ _BLANK_MARK = re.compile(r"[/\\\-—–_、无空]*")  # what clerks type for "n
 def is_blank_mark(text: str) -> bool:
     """Whether ``text`` stands for no number: blank, or only "/", "—", "－", "无", "空" and
     their kin, in either width."""
-    return bool(_BLANK_MARK.fullmatch(_INVISIBLE.sub("", unicodedata.normalize("NFKC", text))))
+    return bool(_BLANK_MARK.fullmatch(_INVISIBLE.sub("", nfkc(text))))
 
 
 def is_number(text: str) -> bool:

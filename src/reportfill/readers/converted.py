@@ -21,7 +21,6 @@ from pathlib import Path
 from ..document import Document
 from ..errors import Problem, ReportfillError
 from ..files import link_or_copy
-from . import docx
 from .source import KIND_NAMES, Opened, open_source
 
 _SUFFIX = {"doc": ".doc", "wps": ".doc", "rtf": ".rtf", "odt": ".odt"}  # what LibreOffice is told the file is
@@ -86,6 +85,8 @@ def read(opened: Opened, kind: str, converted: Path | None = None) -> Document:
 
 
 def _read_docx(opened: Opened, converted: Path, kind: str) -> Document:
+    from . import docx
+
     with open_source(converted, opened.where) as inner:
         return docx.read(inner, kind)
 

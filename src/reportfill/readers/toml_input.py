@@ -23,7 +23,7 @@ from ..format.formats import FILLABLE, fillable_problem, format_for_year
 from ..format.spec import Format, Slot, Table
 from ..report import Item, Prose, Report, Values, show
 from ..rules.content import check_report
-from ..rules.tables import Source, cell_title, check_values, derive, value_problem
+from ..rules.tables import Source, cell_title, check_values, derive, is_number, value_problem
 from ..text import is_blank_mark, normalize, paragraphs
 from . import toml_labels
 from .toml_labels import PROSE_KEYS, dotted, example, given_slots
@@ -131,10 +131,6 @@ def _parse(text: str, path: Path) -> dict:
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
-def _is_number(value) -> bool:
-    return isinstance(value, (int, Decimal)) and not isinstance(value, bool)
-
-
 # An item number typed into a title: （一） (一) 一、 1. 1、 （1） ①, which the tool adds itself.
 _ITEM_NUMBER = re.compile(r"^\s*(?:\(\s*[一二三四五六七八九十]+\s*\)|[一二三四五六七八九十]+\s*[、.]|\(\s*\d+\s*\)|\d{1,2}\s*[、.](?!\d))\s*")
 _CIRCLED = re.compile(r"^\s*[①-⑳]\s*")
@@ -210,7 +206,7 @@ class _Reader:
                 instead = None
                 if named.kind == "row":
                     self.aliased.add(named.key)
-                    if _is_number(data[name]) or isinstance(data[name], list):
+                    if is_number(data[name]) or isinstance(data[name], list):
                         instead = f"{named.key[-1]} = {_display(data[name])}"
                 self.problem(key + (name,), toml_labels.explain(self.fmt, named, name, instead))
                 continue
@@ -417,7 +413,7 @@ class _Reader:
             return {}
         scalar = len(given) == 1 and not stated
         if scalar and isinstance(value, list):
-            fix = f"。应写成：{key[-1]} = {_display(value[0])}" if len(value) == 1 and _is_number(value[0]) else ""
+            fix = f"。应写成：{key[-1]} = {_display(value[0])}" if len(value) == 1 and is_number(value[0]) else ""
             self.problem(key, f"这一项是一个数（{columns[0]}），不要写方括号{fix}")
             return {}
         if scalar:
@@ -497,7 +493,7 @@ def _display(value) -> str:
         return f'"{value}"'
     if isinstance(value, list):
         return "[" + ", ".join(_display(v) for v in value) + "]"
-    return show(value) if _is_number(value) else _kind(value)
+    return show(value) if is_number(value) else _kind(value)
 
 
 def _kind(value) -> str:

@@ -22,6 +22,7 @@ from ..format.spec import Format
 from ..readers.source import KIND_NAMES
 from ..report import Values
 from ..rules.catalogue import SEVERITY_NAMES
+from ..rules.tables import is_number
 from .sheets import Column, Sheet, write_sheets, xlsx_bytes
 from .text import format_name
 
@@ -53,7 +54,7 @@ def figure_header(fmt: Format, table_key: str, cells: tuple[tuple[str, str], ...
 def figure(values: Values, table_key: str, cells) -> int | Decimal | None:
     """The sum of a key figure's cells; None when one of them holds no number."""
     found = [values.get((table_key, r, c)) for r, c in cells]
-    if all(isinstance(v, (int, Decimal)) and not isinstance(v, bool) for v in found):
+    if all(map(is_number, found)):
         return sum(found)
     return None
 

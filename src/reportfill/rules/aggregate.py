@@ -12,7 +12,7 @@ from ..findings import Finding
 from ..format.spec import Format
 from ..report import Values, show
 from .catalogue import finding
-from .tables import table_source
+from .tables import is_number, table_source
 
 Key = tuple[str, str, str]
 
@@ -30,7 +30,7 @@ def check_sums(fmt: Format, published: Values, summed: Values, parts: int) -> li
     findings = []
     for key in summed_cells(fmt):
         stated = published.get(key)
-        if stated is None or isinstance(stated, (str, bool)) or stated == summed[key]:
+        if not is_number(stated) or stated == summed[key]:
             continue
         table = fmt.table[key[0]]
         row, col = table.cell_name(key[1], key[2])

@@ -40,7 +40,7 @@ CATALOGUE = (
     # rules.prose
     Rule("R8", "warning", "正文中的申请数、行政复议数、行政诉讼数与表格一致"),
     # rules.structure
-    Rule("R9", "error", "六个部分的标题齐全、写法与规定一致、顺序正确，表格格式与报告年度相符（标题中的年度不符为提醒）"),
+    Rule("R9", "error", "六个部分的标题齐全、写法与规定一致、顺序正确，表格格式与报告年度相符（标题中的年度不符：他人的报告中为提醒，输入中为错误）"),
     Rule("R10", "warning", "“六、其他需要报告的事项”说明信息处理费的收取情况"),
     # rules.sizes
     Rule("R11", "warning", "以万元为单位的金额达到 10000 万元（1 亿元）时提醒核实：可能误填了以元为单位的数"),
@@ -63,7 +63,8 @@ SEVERITY_NAMES = {"error": "错误", "warning": "提醒"}
 def finding(rule: str, table: str, row: str, column: str, expected: str | None, actual: str | None,
             message: str, cell: tuple[str, str, str] | None = None, *, severity: Severity | None = None) -> Finding:
     """A :class:`~reportfill.findings.Finding` of ``rule``, with the catalogue's severity;
-    ``severity`` only for the exception a rule's title names (R9's title year)."""
+    ``severity`` only for the exception a rule's title names (R9's title year in a
+    report someone else made)."""
     return Finding(rule, severity or RULES[rule].severity, table, row, column, expected, actual, message, cell)
 
 

@@ -44,7 +44,8 @@ def check_report(report: Report, source: Source | None = None) -> list[Finding]:
     prose = list(report.preface) + [p for paragraphs in sections.values() for p in paragraphs]
     last = fmt.sections[-1]
     return [  # the whole document's findings first, then the tables', as check lists them
-        *check_structure(fmt, report.title, report.year, [s.heading for s in fmt.sections]),
+        *check_structure(fmt, report.title, report.year, [s.heading for s in fmt.sections],
+                         title_year_severity="error"),
         *check_fee_statement(fmt, "".join("".join(p.split()) for p in sections.get(last.key, []))),
         *check_lengths(fmt, sections),
         *check_drafts(fmt, sections),

@@ -4,21 +4,25 @@ the report's year) and R10 (section 六 states the 信息处理费)."""
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from ..findings import Finding
 from ..format.formats import FIELDS, format_or_none
 from ..format.spec import Format
+from ..text import nfkc
 from .catalogue import finding
 
 YEAR_IN_TITLE = re.compile(r"(\d{4})\s*年")
 
 
 def check_structure(fmt: Format, title: str, year: int | None, headings: list[str],
-                    worded: dict[str, str] | None = None) -> list[Finding]:
+                    worded: dict[str, str] | None = None, *, title_year_severity: str = "warning") -> list[Finding]:
     """R9: the six headings, present, worded as the format has them, and in order; the
     title's year is the report year. ``worded`` maps a heading found worded otherwise
-    to the wording the report uses: it is present, and reported with that wording."""
+    to the wording the report uses: it is present, and reported with that wording.
+
+    A title naming another year is a warning in a report someone else made (the year
+    may be stated elsewhere in it), ``title_year_severity`` otherwise: an input's title
+    is printed as it is, and the report written would be read as that year's."""
     findings = []
     expected = [s.heading for s in fmt.sections]
     missing = [h for h in expected if h not in headings]
@@ -35,13 +39,14 @@ def check_structure(fmt: Format, title: str, year: int | None, headings: list[st
     stated = title_year(title)
     if year is not None and stated is not None and stated != year:
         findings.append(finding("R9", "", FIELDS["title"], "", str(year), str(stated),
-                                f"标题中的年度为 {stated} 年，报告年度为 {year} 年", severity="warning"))
+                                f"标题中的年度为 {stated} 年，报告年度为 {year} 年：请改正标题中的年度",
+                                severity=title_year_severity))
     return findings
 
 
 def title_year(title: str | None) -> int | None:
     """The year a title names ("…2021年政府信息公开工作年度报告"), or None."""
-    found = YEAR_IN_TITLE.search(unicodedata.normalize("NFKC", title or ""))
+    found = YEAR_IN_TITLE.search(nfkc(title or ""))
     return int(found.group(1)) if found else None
 
 

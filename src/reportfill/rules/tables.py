@@ -75,8 +75,8 @@ def derive(fmt: Format, values: Values) -> Values:
             target = eq.left_keys[0]
             if target in out:
                 continue
-            terms = [out.get(key) for key in eq.right_keys]
-            if set(map(type, terms)) <= _NUMBER_TYPES or all(map(is_number, terms)):  # fill derives four times
+            terms = _numbers(out, eq.right_keys)
+            if terms is not None:
                 out[target] = sum(terms)
             else:
                 waiting.append(eq)

@@ -19,7 +19,6 @@ the rest is left for the office to write, marked 【请撰写】. The same gathe
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -33,8 +32,10 @@ from ..format.spec import Format, Table
 from ..readers.toml_labels import bare, given_slots
 from ..report import Item, Prose, Report, Value, Values, show
 from ..rules.aggregate import check_sums, summed_cells
+from ..rules.content import printed
 from ..rules.drafts import TO_WRITE
 from ..rules.tables import derive, table_source
+from ..text import nfkc
 from ..writers.scaffold import PROBLEM_ITEMS, Notes, default_title, fillable_format, input_text
 from .check import add_findings
 
@@ -134,9 +135,8 @@ def _unusable(result: Result, fmt: Format, year: int, whole: str) -> list[Proble
 
 def _part(fmt: Format, result: Result) -> Part:
     report = result.report
-    other = report.prose.get(fmt.sections[-1].key) or Prose(())
     words = fmt.fee_statement
-    paragraphs = [*other.paragraphs, *(p for item in other.items for p in (item.title, *item.paragraphs))]
+    paragraphs = printed(report.prose.get(fmt.sections[-1].key))
     fee = tuple(s for p in paragraphs for s in _sentences(p) if any(w in s for w in words))
     return Part(report.agency, result.source, result.kind, derive(fmt, report.values), fee)
 
@@ -251,7 +251,7 @@ def aggregate(sources: Iterable[str | Path | Result], agency: str, year: int, *,
 def area_of(agency: str) -> str:
     """How reports name an agency's whole area: 温县人民政府 → 全县, 焦作市山阳区 → 全区,
     延边朝鲜族自治州 → 全州, 某某镇人民政府 → 全镇; 本地区 when the name says no level."""
-    name = unicodedata.normalize("NFKC", "".join(agency.split()))
+    name = nfkc("".join(agency.split()))
     place = re.split(r"人民政府|政府|办公室|办公厅|政务公开|政务服务|大数据", name)[0] or name
     level = re.search(r"(自治区|自治州|自治县|自治旗|特别行政区|地区|林区|街道|省|市|州|盟|县|旗|区|乡|镇)$", place)
     if not level:
@@ -313,7 +313,7 @@ def draft_overview(fmt: Format, area: str, year: int, values: Values, count: int
                 f"（{outcomes_of('reconsideration')}）；{lawsuit}{lawsuits}件，其中{direct}{n(appeals, 'lawsuit_direct', 'total')}件"
                 f"（{outcomes_of('lawsuit_direct')}），{after}{n(appeals, 'lawsuit_after_reconsideration', 'total')}件"
                 f"（{outcomes_of('lawsuit_after_reconsideration')}）。")
-    basis = f"以上数据由{area}{count}个单位报送的{year}年度政府信息公开工作年度报告汇总。"
+    basis = f"以上数据由{area}{count}个单位报送的{year}年度{fmt.title_suffix}汇总。"
     return handled, published, disputes, basis
 
 
@@ -332,7 +332,7 @@ def fee_paragraphs(fmt: Format, parts: list[Part]) -> tuple[str, ...]:
 
 def _preface(fmt: Format, area: str, year: int) -> str:
     return (f"本报告根据《中华人民共和国政府信息公开条例》和{fmt.basis}的要求，汇总{area}各级行政机关的"
-            f"政府信息公开工作年度报告编制。本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。")
+            f"{fmt.title_suffix}编制。本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。")
 
 
 def _header(fmt: Format, year: int, parts: list[Part]) -> tuple[str, ...]:

@@ -328,11 +328,18 @@ def check_one(source: Path | bytes, *, name: str | None = None, previous: Result
     ``converted`` is what :func:`reportfill.readers.converted.convert_all` made of it."""
     from .check import check_document
 
-    where = name or str(source)
+    return _guarded(name or str(source), converted, lambda docx: check_document(
+        source, previous=previous, name=name, converted_docx=docx))
+
+
+def _guarded(where: str, converted: Path | ReportfillError | None, use: Callable[[Path | None], Result]) -> Result:
+    """``use(converted)``, or -- when the conversion failed, the file cannot be used, or
+    reportfill has a bug -- a ``bad`` result saying why: one file never costs the others
+    their answers. A TOML input's problems name its line too."""
     try:
         if isinstance(converted, ReportfillError):
             raise converted
-        return check_document(source, previous=previous, name=name, converted_docx=converted)
+        return use(converted)
     except ReportfillError as exc:
         return failed(where, problems=exc.problems)
     except Exception as exc:  # a bug must not cost the other files their answers
@@ -379,14 +386,7 @@ def _read_one(task: tuple[Path, Path | ReportfillError | None]) -> Result:
     from .check import read_report
 
     path, converted = task
-    try:
-        if isinstance(converted, ReportfillError):
-            raise converted
-        return read_report(path, converted_docx=converted)
-    except ReportfillError as exc:  # a TOML input's problems name its line too
-        return failed(path, problems=exc.problems)
-    except Exception as exc:  # a bug must not cost the other files their answers
-        return failed(path, reason=_unexpected(exc))
+    return _guarded(str(path), converted, lambda docx: read_report(path, converted_docx=docx))
 
 
 def read_many(

@@ -155,8 +155,10 @@ def read_back(document: Document, where: str) -> ReadBack:
     outside = [p.text for p in document.paragraphs if not p.inside]
     located = locate(document, prefer=format_or_none(report_year(FORMATS[0], outside)))
     if located is None:
-        raise ReportfillError(Problem(where, "文件中找不到年度报告的统计表（表二、表三、表四）："
-                                             "请确认这是政府信息公开工作年度报告，且表格没有被转换成图片或文本框"))
+        newest = FORMATS[0]
+        raise ReportfillError(Problem(where, (
+            f"文件中找不到年度报告的统计表（{'、'.join(t.name for t in newest.tables)}）："
+            f"请确认这是{newest.title_suffix}，且表格没有被转换成图片或文本框")))
     fmt = located.fmt
     parts = located.parts
     parts_of = outline(fmt, [p.text for p in document.paragraphs if parts.isdisjoint(p.inside)])

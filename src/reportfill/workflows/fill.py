@@ -11,7 +11,6 @@ from ..files import backup_name, replace_keeping, safe_file_name, stage
 from ..findings import Finding, Result, has_errors
 from ..readers.toml_input import read_input
 from ..report import Report, show
-from ..rules.structure import title_year
 from ..rules.tables import cell_title, derive
 from ..writers import fingerprint, templates
 from ..writers.render import render
@@ -87,13 +86,6 @@ def prepare(source: Path, template: Path | None = None) -> tuple[Report, bytes, 
     reopened and confirmed. Returns the report, the DOCX bytes and the warnings -- those
     the input itself gives naming its lines, the rest as the reopened document gives them."""
     report, own = read_input(source)
-    stated = title_year(report.title)
-    if stated is not None and stated != report.year:
-        # A warning while the input is edited; but the report written would be read -- by
-        # check, by the office that receives it -- as a report of the title's year.
-        raise ReportfillError(Problem(str(source), (
-            f"标题（title）中的年度为 {stated} 年，报告年度（year）为 {report.year} 年：生成的报告会按标题被当作 "
-            f"{stated} 年度的报告核对。请改正标题中的年度，或改正 year")))
     if has_errors(own):
         raise ReportRejected(own)
     data = render(report, template)

@@ -160,10 +160,10 @@ def package_bytes(document, *, stamp: bool = False) -> bytes:
     members = package_members(document)
     if members is None:
         return _saved_and_repacked(document, held)
-    if held is None:
-        return zip_bytes(members)
-    name, custom_xml = held
-    return zip_bytes(stamped([m for m in members if m.name != name], Member(name, custom_xml or b"")))
+    packed = _Members(held)
+    for member in members:
+        packed.add(member.name, member.data)
+    return packed.close()
 
 
 def _saved_and_repacked(document, stamp: tuple[str, bytes | None] | None = None) -> bytes:

@@ -140,9 +140,8 @@ def prepare_template(template: Path | None = None) -> None:
     """Prepare ``template`` (default: the bundled one) for the newest format reportfill
     fills, as the first render would; a template that cannot be prepared is left for
     the render to refuse."""
-    from ..format.formats import FORMATS
+    from ..format.formats import FILLABLE as fmt
 
-    fmt = next(f for f in FORMATS if f.generated)
     source = Path(template) if template else default_template(fmt)
     try:
         _prepared(str(source), fmt, source.read_bytes())

@@ -43,15 +43,6 @@ HIDDEN = frozenset(w(t) for t in ("del", "moveFrom", "sdtPr", "sdtEndPr", "rPr",
                                   "tblGrid", "sectPr")) | {f"{{{MC_NS}}}Fallback"}
 
 
-def properties(el: etree._Element, tag: str) -> etree._Element | None:
-    """A row's or cell's property element, which the schema puts first (a row's may
-    follow its w:tblPrEx); looked up this way because it is read for every cell."""
-    for child in el[:2]:
-        if child.tag == tag:
-            return child
-    return None
-
-
 _VAL = w("val")
 
 
