@@ -307,3 +307,48 @@ def test_a_kept_input_is_no_input_of_a_folder(tmp_path):
     entries = expand_reports([folder], inputs=True)
     assert entries[0] == Result(str(folder / "a.bak.toml"), skipped="reportfill 用 --force 替换文件时保留的旧文件（备份），不核对")
     assert entries[1:] == [folder / "a.toml"]
+
+
+
+def test_a_batch_puts_each_file_in_place_only_after_its_group_is_synced(tmp_path, monkeypatch):
+    """Workers stage without fsync; before a group of staged files is renamed into
+    place, each of them is synced -- so no report appears under its name before its
+    bytes are on disk -- the group's fsyncs issued together."""
+    import os
+
+    from reportfill.workflows import batch
+
+    monkeypatch.setattr(batch, "SYNCED_TOGETHER", 2)
+    monkeypatch.setattr(batch, "SYNC_WAIT", 3600)  # groups closed by size alone, however slow the fills
+    out = tmp_path / "out"
+    synced = []  # (the staged file synced, the reports in place at that moment)
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (
+        synced.append((os.fstat(fd).st_ino, sorted(p.name for p in out.glob("*.docx")))), real_fsync(fd)))
+    results = fill_many([write_variants(tmp_path / "in", 5)[0].parent], out_dir=out, jobs=1)
+    names = [r.output.name for r in results]
+    assert all(r.ok for r in results) and len(names) == 5
+    assert sorted(inode for inode, _ in synced) == sorted(r.output.stat().st_ino for r in results)
+    in_place = sorted(tuple(now) for _, now in synced)
+    assert in_place == sorted([(), (), tuple(sorted(names[:2])), tuple(sorted(names[:2])), tuple(sorted(names[:4]))])
+
+
+def test_a_staged_file_that_cannot_be_synced_fails_its_input_only(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    out = tmp_path / "out"
+    paths = write_variants(tmp_path / "in", 3)
+    real_fsync = os.fsync
+
+    def fsync(fd):  # the disk fails the second input's file
+        second = [p for p in out.glob(".reportfill-*/*.part") if agency(1) in p.name]
+        if second and os.fstat(fd).st_ino == second[0].stat().st_ino:
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    results = fill_many(paths, out_dir=out, jobs=1)
+    assert [r.ok for r in results] == [True, False, True]
+    assert f"无法写入（{os.strerror(errno.EIO)}）" in results[1].problems[0]
+    assert sorted(p.name for p in out.iterdir()) == sorted(r.output.name for r in (results[0], results[2]))

@@ -20,7 +20,7 @@ SourceKind = str  # "docx", "html", "pdf", or the converted kind: "doc", "wps", 
 _CONTINUATION_LINE = re.compile(r"^\s*[(（]?\s*续\s*表")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Paragraph:
     """One paragraph of text as a reader sees it; a line break inside it is ``\\n``.
 
@@ -93,9 +93,8 @@ class Document:
     paragraphs: list[Paragraph] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.tables, self.paragraphs = [], []
-        for block in self.blocks:
-            (self.tables if isinstance(block, Table) else self.paragraphs).append(block)
+        self.tables = [block for block in self.blocks if type(block) is Table]
+        self.paragraphs = [block for block in self.blocks if type(block) is not Table]
 
     def joins_previous(self) -> list[bool]:
         """For each table, whether it continues the table before it: both stand in the
@@ -104,7 +103,7 @@ class Document:
         joins: list[bool] = []
         gap_is_blank: bool | None = None  # None until a body-level table is seen
         for block in self.blocks:
-            if isinstance(block, Table):
+            if type(block) is Table:
                 joins.append(not block.inside and gap_is_blank is True)
                 if not block.inside:
                     gap_is_blank = True

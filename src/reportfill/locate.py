@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
+from operator import attrgetter
 
 from .document import Cell, Document, Table as Grid, join
 from .format.formats import FORMATS
@@ -340,6 +341,9 @@ _FOUND: dict[tuple, object] = {}  # the shape of a document's tables -> where th
 _NOTHING = object()
 
 
+_PLACE, _TEXT = attrgetter("row", "col", "rows", "cols", "continued"), attrgetter("text")
+
+
 def _shape(grid: Grid) -> tuple[tuple, list[Cell]]:
     """What the matcher sees of a grid -- for each position the cell covering it, by
     number; for each cell its place, spans and reading -- and the cells so numbered."""
@@ -347,9 +351,9 @@ def _shape(grid: Grid) -> tuple[tuple, list[Cell]]:
     cells = list(dict.fromkeys(chain.from_iterable(rows)))  # cells compare by identity
     if None in cells:
         cells.remove(None)
-    number = {id(cell): i for i, cell in enumerate(cells)}
+    number = dict(zip(map(id, cells), range(len(cells))))
     positions = (tuple(map(len, rows)), tuple(map(number.get, map(id, chain.from_iterable(rows)))))
-    described = tuple([(c.row, c.col, c.rows, c.cols, c.continued, reading(c.text)) for c in cells])
+    described = tuple(zip(map(_PLACE, cells), map(reading, map(_TEXT, cells))))
     return (positions, described), cells
 
 

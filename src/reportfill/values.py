@@ -69,6 +69,8 @@ def _missing(table: Table, match: TableMatch) -> list[Finding]:
     if any(key in missing_rows for keys in unlabelled_rows(table) for key in keys):
         findings.append(finding("R9", table.name, "", "", None, None,
                                 f"{table.name} 找不到填写数字的一行（表头与规定格式不符）"))
+    if len(match.cells) == len(table.slots):  # every cell found (the cells found are the table's)
+        return findings
     missing = [p.cell for p in table.slots if p.cell.row in match.rows and (p.cell.row, p.cell.col) not in match.cells]
     by_column: dict[str, list] = {}
     for slot in missing:

@@ -9,7 +9,7 @@ caller supplies as a :class:`Source`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Callable
 
 from ..findings import Finding
@@ -68,6 +68,7 @@ def derive(fmt: Format, values: Values) -> Values:
     Totals depend on other totals (（七）总计 · 总计), so this repeats until nothing new
     can be computed; a stated total is kept as stated, for :func:`check_values` to verify."""
     out = dict(values)
+    numbers = _only_numbers(values)
     pending = [e for e in fmt.equations if e.derives]
     while pending:
         waiting = []
@@ -75,9 +76,9 @@ def derive(fmt: Format, values: Values) -> Values:
             target = eq.left_keys[0]
             if target in out:
                 continue
-            terms = _numbers(out, eq.right_keys)
-            if terms is not None:
-                out[target] = sum(terms)
+            total = _total(out, eq.right_keys, numbers)
+            if total is not None:
+                out[target] = total
             else:
                 waiting.append(eq)
         if len(waiting) == len(pending):
@@ -102,6 +103,29 @@ def _numbers(values: Values, keys) -> list | None:
     return None
 
 
+_SUMMED_AS_IS = _NUMBER_TYPES | {str}  # sum() adds the numbers and fails on text, as _numbers refuses it
+
+
+def _only_numbers(values: Values) -> bool:
+    """Whether no value is of a kind that ``sum()`` would add though it is no number (a
+    bool, a float) -- as nearly always: then :func:`_total` adds without looking at each
+    term."""
+    return set(map(type, values.values())) <= _SUMMED_AS_IS
+
+
+def _total(values: Values, keys, numbers: bool):
+    """The sum of the values at ``keys``, or None when one is missing or no number (or
+    they are infinities that cancel); ``numbers`` is :func:`_only_numbers` of ``values``.
+    Each equation is summed so, a few hundred per report and per read-back."""
+    try:
+        if numbers:
+            return sum(map(values.get, keys))
+        found = _numbers(values, keys)
+        return None if found is None else sum(found)
+    except (TypeError, InvalidOperation):  # a missing value (None) or text; inf + -inf
+        return None
+
+
 def check_values(fmt: Format, values: Values, source: Source | None = None) -> list[Finding]:
     """R5 on every value present, then every equation whose cells all hold numbers.
 
@@ -118,13 +142,15 @@ def check_values(fmt: Format, values: Values, source: Source | None = None) -> l
                 problem = value_problem(cell.kind, value)
                 if problem:
                     findings.append(_cell_finding("R5", table, cell.row, cell.col, show(value), problem, source))
+    numbers = _only_numbers(values)
     for eq in fmt.equations:
         if eq.derives and not source.typed(eq.table, *eq.left[0]):
             continue  # a total computed from what was typed: a wrong stated part is reported at that part
-        left, right = _numbers(values, eq.left_keys), _numbers(values, eq.right_keys)
-        if left is None or right is None or sum(left) == sum(right):
+        left, right = _total(values, eq.left_keys, numbers), _total(values, eq.right_keys, numbers)
+        if left is None or right is None or left == right:
             continue
-        findings.append(_equation_finding(fmt, eq, left, right, values, source))
+        findings.append(_equation_finding(fmt, eq, _numbers(values, eq.left_keys), _numbers(values, eq.right_keys),
+                                          values, source))
     return findings
 
 

@@ -8,10 +8,10 @@ were given: one bad file never stops the rest. Nothing here prints; the command 
 shows the answers.
 
 Outputs are named by title, so two inputs with the same title would write the same file.
-Workers therefore only *stage* their output (a synced file in a hidden folder of this
-run inside the output folder); this process puts staged files in place in input order,
-and a second input claiming a name already written in this run fails with the name of
-the first -- nothing is silently overwritten. A file already there is replaced only as
+Workers therefore only *stage* their output (a file in a hidden folder of this run inside
+the output folder); this process syncs staged files to disk, a group at a time, and puts
+them in place in input order, and a second input claiming a name already written in this
+run fails with the name of the first -- nothing is silently overwritten. A file already there is replaced only as
 ``reportfill fill`` replaces it: when it is exactly what reportfill wrote, else only with
 ``force``, keeping it as ``name.bak.docx``. The hidden folder goes when the run ends,
 interrupted or not. What a batch writes is byte-for-byte what ``reportfill fill``
@@ -23,8 +23,9 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -215,7 +216,7 @@ def _fill_one(task: tuple[Path, Path, Path | None, Path]) -> _Staged | Result:
     try:
         report, data, warnings = prepare(source, template)
         target = default_output(report, out_dir)
-        return _Staged(source, target, stage(target, data, staging), tuple(warnings))
+        return _Staged(source, target, stage(target, data, staging, sync=False), tuple(warnings))
     except ReportfillError as exc:
         return failed(source, problems=exc.problems)
     except ReportRejected as exc:
@@ -260,13 +261,51 @@ def fill_many(
     claimed: dict[str, Path] = {}
     with _staging(out_dir, needed=bool(sources)) as staging:
         tasks = [(p, out_dir, template, staging) for p in sources]
-        results = _run(_fill_one, tasks, jobs, _pool_failed, ready=lambda: _ready_to_fill(template))
+        results = _synced(_run(_fill_one, tasks, jobs, _pool_failed, ready=lambda: _ready_to_fill(template)))
         outcomes = _in_order(
             entries, results, progress,
             ready=lambda entry: entry if isinstance(entry, Result) else None,
             settle=lambda result: _settle(result, claimed, force) if isinstance(result, _Staged) else result,
         )
     return outcomes
+
+
+SYNCED_TOGETHER = 32  # staged files synced at once, at most
+SYNC_WAIT = 0.5  # seconds a result waits for the others of its group, at most
+
+
+def _synced(results: Generator[_Staged | Result, None, None]) -> Iterator[_Staged | Result]:
+    """The workers' results, in order, each staged file synced to disk before it is
+    passed on to be put in place (a file appears under its name only once its bytes are
+    on disk): synced in groups (:func:`~reportfill.files.sync_staged`), a group closed
+    when it is full or its first result has waited :data:`SYNC_WAIT`."""
+    waiting: list[_Staged | Result] = []
+    since = 0.0
+    try:
+        for result in results:
+            if not waiting:
+                since = time.monotonic()
+            waiting.append(result)
+            if len(waiting) == SYNCED_TOGETHER or time.monotonic() - since >= SYNC_WAIT:
+                yield from _durable(waiting)
+                waiting = []
+        yield from _durable(waiting)
+    finally:
+        results.close()
+
+
+def _durable(waiting: list[_Staged | Result]) -> Iterator[_Staged | Result]:
+    """``waiting`` with its staged files synced; one that could not be is its input's failure."""
+    from ..files import cannot_write, sync_staged
+
+    failures = sync_staged([r.staged for r in waiting if isinstance(r, _Staged)])
+    for result in waiting:
+        error = failures.get(result.staged) if isinstance(result, _Staged) else None
+        if error is None:
+            yield result
+            continue
+        result.staged.unlink(missing_ok=True)
+        yield failed(result.source, problems=cannot_write(result.target, error).problems)
 
 
 @contextmanager

@@ -19,7 +19,7 @@ from ...document import Cell, Document, Paragraph, Table
 from ..source import Opened
 from .grid import MAX_COLUMNS, Grid
 from .package import read_document
-from .wordml import (BODY, CELL_DEL, CHARACTERS, DEL, GRID_BEFORE, GRID_SPAN, H_MERGE, HIDDEN, P, TBL, TC, TC_PR,
+from .wordml import (BODY, CELL_DEL, CHARACTERS, DEL, GRID_BEFORE, GRID_SPAN, H_MERGE, HIDDEN, P, R, TBL, TC, TC_PR,
                      TR, TR_PR, V_MERGE, WRAPPERS)
 
 MAX_BLOCKS = 20_000  # paragraphs and tables, table cells' included; a report has about 1 500
@@ -42,9 +42,10 @@ def read_body(body: etree._Element, opened: Opened) -> list[Paragraph | Table]:
     """The blocks of ``w:body`` in reading order."""
     found, insides, texts, origins = _structure(body, _properties(body), opened)
     _text(body, texts)
-    for cell, paragraphs in origins:
-        cell.text = "\n".join(["".join(pieces) for pieces in paragraphs])
-    return [Paragraph("".join(block), inside) if type(block) is list else block for block, inside in zip(found, insides)]
+    blocks = [Paragraph("".join(block), inside) if type(block) is list else block for block, inside in zip(found, insides)]
+    for cell, paragraphs in origins:  # a cell's paragraphs: the blocks its pieces became
+        cell.text = "\n".join([blocks[i].text for i in paragraphs])
+    return blocks
 
 
 def _properties(body: etree._Element) -> dict:
@@ -65,13 +66,13 @@ def _properties(body: etree._Element) -> dict:
 
 def _structure(body: etree._Element, props: dict, opened: Opened) -> tuple[list, list, dict, list]:
     """The blocks (a paragraph's text pieces, filled in later, or a Table), the tables
-    each sits in, each paragraph read -> its pieces, and (cell, its paragraphs' pieces)
-    for each cell that owns its text. A paragraph, table, row or cell is read when it
+    each sits in, each paragraph read -> its pieces, and (cell, its paragraphs' indexes
+    among the blocks) for each cell that owns its text. A paragraph, table, row or cell is read when it
     stands, through wrappers only, in the body or in a cell, table or row that is read."""
     found: list = []
     insides: list[tuple[int, ...]] = []
     texts: dict = {}  # paragraph read -> its text pieces
-    cells: dict = {}  # cell read -> (the tables it sits in, its paragraphs' pieces)
+    cells: dict = {}  # cell read -> (the tables it sits in, its paragraphs' indexes among the blocks)
     rows: dict = {}  # row read -> (grid, the tables its cells sit in, the row's cells, its index)
     tables: dict = {}  # table read -> (grid, the tables its cells sit in)
     grids: list[tuple[Table, Grid]] = []
@@ -98,7 +99,7 @@ def _structure(body: etree._Element, props: dict, opened: Opened) -> tuple[list,
                     cell = grid.cell(placed, own.get(GRID_SPAN), own.get(V_MERGE), own.get(H_MERGE))
                 except IndexError:  # the row is as wide as a table can be
                     continue
-            paragraphs: list[list[str]] = []
+            paragraphs: list[int] = []  # the indexes of its paragraphs' blocks
             cells[el] = (inside, paragraphs)
             if cell is not None:
                 origins.append((cell, paragraphs))
@@ -132,7 +133,7 @@ def _structure(body: etree._Element, props: dict, opened: Opened) -> tuple[list,
         if tag == P:
             pieces = texts[el] = []
             if paragraphs is not None:
-                paragraphs.append(pieces)
+                paragraphs.append(len(found))
             found.append(pieces)
         else:
             table, grid = Table([], inside), Grid()
@@ -157,6 +158,12 @@ def _text(body: etree._Element, texts: dict) -> None:
     characters, not_text = CHARACTERS, _NOT_TEXT
     for el in body.iter(tuple(characters)):
         parent = el.getparent()
+        if parent.tag == R:  # most text: in a run right in its paragraph
+            pieces = texts.get(parent.getparent())
+            if pieces is not None:
+                text = characters[el.tag]
+                pieces.append((el.text or "") if text is None else text)
+                continue
         while parent is not None:
             tag = parent.tag
             if tag == P:

@@ -11,6 +11,7 @@ big -- is refused before, in :mod:`reportfill.readers.source`.)
 
 from __future__ import annotations
 
+import io
 import struct
 import zipfile
 import zlib
@@ -24,6 +25,7 @@ from .wordml import w
 
 MAX_PART_BYTES = 16 * 2**20  # word/document.xml of a 30-page report is under 2 MB
 MAX_ENTRIES = 5000  # a DOCX has a few dozen parts
+IN_MEMORY_BYTES = 16 * 2**20  # a DOCX up to this size is read whole before it is unzipped
 _CHUNK = 2**20
 _MAIN_PART = "word/document.xml"
 _OFFICE_DOCUMENT = "/officeDocument"  # ends the relationship type, transitional or strict
@@ -59,6 +61,11 @@ def _unpacked(opened: Opened, which) -> tuple[str | None, bytes | None]:
     stream, size, refuse = opened.stream, opened.size, opened.refuse
     if not opened.head.startswith(b"PK"):
         raise refuse("不是 DOCX 文件（DOCX 是 ZIP 压缩包，而这个文件不是），请确认选对了文件")
+    if size <= IN_MEMORY_BYTES:  # read at once: the zip module's many seeks and reads are then in memory
+        stream.seek(0)
+        data = stream.read(IN_MEMORY_BYTES + 1)
+        if len(data) <= IN_MEMORY_BYTES:  # not grown past it since it was opened
+            stream, size = io.BytesIO(data), len(data)
     entries = _declared_entries(stream, size)
     if entries is not None and entries > MAX_ENTRIES:
         raise refuse(f"压缩包中的条目过多（{entries} 个），不是正常的 DOCX 文件")

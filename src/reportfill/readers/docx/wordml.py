@@ -25,7 +25,7 @@ def w(tag: str) -> str:
     return f"{{{W_NS}}}{tag}"
 
 
-P, TBL, TR, TC, BODY = w("p"), w("tbl"), w("tr"), w("tc"), w("body")
+P, R, TBL, TR, TC, BODY = w("p"), w("r"), w("tbl"), w("tr"), w("tc"), w("body")
 T, TAB, BR, CR, NO_BREAK_HYPHEN = w("t"), w("tab"), w("br"), w("cr"), w("noBreakHyphen")
 TR_PR, TC_PR = w("trPr"), w("tcPr")
 DEL, CELL_DEL = w("del"), w("cellDel")
