@@ -309,7 +309,6 @@ def test_a_kept_input_is_no_input_of_a_folder(tmp_path):
     assert entries[1:] == [folder / "a.toml"]
 
 
-
 def test_a_batch_puts_each_file_in_place_only_after_its_group_is_synced(tmp_path, monkeypatch):
     """Workers stage without fsync; before a group of staged files is renamed into
     place, each of them is synced -- so no report appears under its name before its

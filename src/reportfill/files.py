@@ -70,6 +70,9 @@ def stage(path: Path, data: bytes, folder: Path | None = None, *, suffix: str = 
     return Path(tmp)
 
 
+SYNCING_AT_ONCE = 8  # fsyncs in flight together
+
+
 def sync_staged(staged: list[Path]) -> dict[Path, OSError]:
     """Sync files staged with ``sync=False``, several at once; returns those that could
     not be synced, with why. One fsync after another costs a batch of reports about as
@@ -81,9 +84,6 @@ def sync_staged(staged: list[Path]) -> dict[Path, OSError]:
         with ThreadPoolExecutor(max_workers=min(SYNCING_AT_ONCE, len(staged))) as pool:
             errors = list(pool.map(_sync_error, staged))
     return {path: error for path, error in zip(staged, errors) if error is not None}
-
-
-SYNCING_AT_ONCE = 8
 
 
 def _sync_error(path: Path) -> OSError | None:
@@ -99,6 +99,7 @@ def _sync_error(path: Path) -> OSError | None:
 
 
 def cannot_write(path: Path, exc: OSError) -> ReportfillError:
+    """Why ``path`` could not be written, as every write here says it."""
     return ReportfillError(Problem(str(path), f"无法写入（{exc.strerror}）；如果文件正在 Word/WPS 中打开，请先关闭"))
 
 

@@ -11,10 +11,10 @@ Outputs are named by title, so two inputs with the same title would write the sa
 Workers therefore only *stage* their output (a file in a hidden folder of this run inside
 the output folder); this process syncs staged files to disk, a group at a time, and puts
 them in place in input order, and a second input claiming a name already written in this
-run fails with the name of the first -- nothing is silently overwritten. A file already there is replaced only as
-``reportfill fill`` replaces it: when it is exactly what reportfill wrote, else only with
-``force``, keeping it as ``name.bak.docx``. The hidden folder goes when the run ends,
-interrupted or not. What a batch writes is byte-for-byte what ``reportfill fill``
+run fails with the name of the first -- nothing is silently overwritten. A file already
+there is replaced only as ``reportfill fill`` replaces it: when it is exactly what
+reportfill wrote, else only with ``force``, keeping it as ``name.bak.docx``. The hidden
+folder goes when the run ends, interrupted or not. What a batch writes is byte-for-byte what ``reportfill fill``
 writes for each input alone.
 """
 

@@ -67,8 +67,9 @@ def _properties(body: etree._Element) -> dict:
 def _structure(body: etree._Element, props: dict, opened: Opened) -> tuple[list, list, dict, list]:
     """The blocks (a paragraph's text pieces, filled in later, or a Table), the tables
     each sits in, each paragraph read -> its pieces, and (cell, its paragraphs' indexes
-    among the blocks) for each cell that owns its text. A paragraph, table, row or cell is read when it
-    stands, through wrappers only, in the body or in a cell, table or row that is read."""
+    among the blocks) for each cell that owns its text. A paragraph, table, row or cell
+    is read when it stands, through wrappers only, in the body or in a cell, table or
+    row that is read."""
     found: list = []
     insides: list[tuple[int, ...]] = []
     texts: dict = {}  # paragraph read -> its text pieces
