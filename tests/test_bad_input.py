@@ -158,13 +158,16 @@ CASES = {
     # ---- reconciliation: the numbers as typed, a computed total only beside its parts
     "stated total wrong": (edit("received         = " + ZEROS, "received         = [1, 0, 0, 0, 0, 0, 2]"), [
         "表三 一、本年新收政府信息公开申请数量 · 总计（第43行第7个数，applications.received）："
-        "各分项合计为 1（1 + 0 + 0 + 0 + 0 + 0），输入中写的是 2"]),
+        "各分项合计为 1（1 + 0 + 0 + 0 + 0 + 0），输入中写的是 2。总计由 reportfill 计算，可以不写第 7 个数；"
+        "写了就必须等于前 6 个数之和"]),
     "stated appeal total wrong": (edit("reconsideration               = [0, 0, 0, 0]",
                                        "reconsideration               = [1, 0, 0, 0, 3]"), [
-        "表四 · 行政复议 · 总计（第79行第5个数，appeals.reconsideration）：各分项合计为 1（1 + 0 + 0 + 0），输入中写的是 3"]),
+        "表四 · 行政复议 · 总计（第79行第5个数，appeals.reconsideration）：各分项合计为 1（1 + 0 + 0 + 0），输入中写的是 3。"
+        "总计由 reportfill 计算，可以不写第 5 个数；写了就必须等于前 4 个数之和"]),
     "R1 broken in a column": (edit("received         = " + ZEROS, "received         = [4, 0, 0, 0, 0, 0]"), [
         "表三 自然人：一、本年新收政府信息公开申请数量 4（第43行第1个数） + 二、上年结转政府信息公开申请数量 0（第44行第1个数）"
-        f" = 4，而 {NOT_TYPED} + 四、结转下年度继续办理 0（第47行第1个数） = 0，两边应相等"]),
+        f" = 4，而 {NOT_TYPED} + 四、结转下年度继续办理 0（第47行第1个数） = 0，两边应相等。第一项加第二项"
+        "（本年应办理的申请）应等于（七）总计加第四项（结转下年度继续办理）：请核对这一列各行的数字"]),
     "R1 with a computed total beside its parts": (
         edit(D, "disclosed        = [100, 0, 0, 0, 0, 0]").replace(
             "partly_disclosed = " + ZEROS, "partly_disclosed = [50, 0, 0, 0, 0, 0]"),

@@ -10,6 +10,7 @@ every PDF and converted file by a real LibreOffice, all PDFs in one process."""
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import re
 import shutil
@@ -325,6 +326,72 @@ def test_a_damaged_pdf_is_refused(tmp_path):
     with pytest.raises(ReportfillError) as caught:
         check_document(_image_pdf()[:200], name="cut.pdf")
     assert "PDF 文件已损坏或不完整" in str(caught.value)
+
+
+def test_a_pdf_error_without_a_message_is_told_without_empty_brackets():
+    """pdfminer raises some errors bare (PSEOF at a cut-off stream); pdfplumber wraps them."""
+    from pdfminer.psexceptions import PSEOF
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    from reportfill.readers.pdf import _damaged
+
+    assert _damaged(PdfminerException(PSEOF())) == "PDF 文件已损坏或不完整，无法读取"
+    assert _damaged(PdfminerException(PSEOF("Unexpected EOF"))) == "PDF 文件已损坏或不完整，无法读取（Unexpected EOF）"
+
+
+def test_an_encryption_pdfminer_cannot_undo_is_not_called_a_password():
+    """An unknown security handler: a PDF no reader here can decrypt, with no open password."""
+    pdf = _image_pdf().replace(b"/Root 1 0 R", b"/Root 1 0 R /Encrypt << /Filter /Unknown /V 1 /R 2 >> "
+                                                b"/ID [<00> <00>]")
+    with pytest.raises(ReportfillError) as caught:
+        check_document(pdf, name="odd.pdf")
+    assert "PDF 的加密方式无法识别" in str(caught.value) and "打开密码" not in str(caught.value)
+
+
+def _pdf_export(docx: Path, folder: Path, options: dict[str, tuple[str, str]]) -> Path:
+    """``docx`` printed to PDF by LibreOffice with these export options (name -> (type,
+    value), its JSON filter options), as a portal's PDF with a password or restrictions
+    is made."""
+    settings = {name: {"type": kind, "value": value} for name, (kind, value) in options.items()}
+    [pdf] = office.convert([docx], "pdf:writer_pdf_Export:" + json.dumps(settings), folder)
+    return pdf
+
+
+@needs_office
+def test_a_pdf_with_an_open_password_is_refused_as_encrypted(sources, tmp_path):
+    pdf = _pdf_export(sources["seed"]["docx"], tmp_path,
+                      {"EncryptFile": ("boolean", "true"), "DocumentOpenPassword": ("string", "reportfill")})
+    assert b"/Encrypt" in pdf.read_bytes()
+    done = CliRunner().invoke(main, ["check", str(pdf)])
+    assert done.exit_code == 2
+    assert "PDF 设置了打开密码（已加密），无法读取其中的内容" in done.output
+    assert "已损坏" not in done.output
+
+
+@needs_office
+def test_a_pdf_that_forbids_copying_is_read_like_any_other(sources, tmp_path):
+    """Portals often publish PDFs that may not be printed or copied from: an owner
+    password only, which any reader may open."""
+    pdf = _pdf_export(sources["seed"]["docx"], tmp_path, {
+        "RestrictPermissions": ("boolean", "true"), "PermissionPassword": ("string", "reportfill"),
+        "EnableCopyingOfContent": ("boolean", "false"), "Printing": ("long", "0")})
+    permissions = int(re.search(rb"/P\s*(-?\d+)", pdf.read_bytes()).group(1))
+    assert not permissions & (1 << 2) and not permissions & (1 << 4)  # neither printing nor copying allowed
+    assert outcome(check_document(pdf)) == outcome(check_document(sources["seed"]["pdf"]))
+
+
+def test_a_docx_with_an_open_password_is_refused_as_encrypted(sources, tmp_path):
+    """Word and WPS save a password-protected .docx as an OLE file holding the encrypted
+    package; msoffcrypto-tool writes the same (ECMA-376 agile encryption)."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    locked = tmp_path / "加密.docx"
+    with sources["seed"]["docx"].open("rb") as plain, locked.open("wb") as out:
+        OOXMLFile(plain).encrypt("reportfill", out)
+    assert locked.read_bytes()[:8] == bytes.fromhex("d0cf11e0a1b11ae1")
+    done = CliRunner().invoke(main, ["check", str(locked)])
+    assert done.exit_code == 2
+    assert "文档设置了打开密码（已加密），无法读取其中的内容" in done.output
 
 
 # ---------------------------------------------------------------- through LibreOffice

@@ -6,10 +6,25 @@ from pathlib import Path
 
 import click
 
+from ..format.formats import FILLABLE
+from ..rules.drafts import TO_WRITE
 from .common import echo_backup, library_errors, with_progress
 
+_FIRST, _LAST = FILLABLE.sections[0].heading, FILLABLE.sections[-1].heading
+_HELP = f"""把各部门、各乡镇（街道）的年度报告逐格相加，生成本级汇总报告的 TOML 输入。
 
-@click.command("aggregate")
+INPUTS 是各单位的 TOML 输入或年度报告（DOCX、网页、PDF、.doc 等能核对的报告），可以是文件或文件夹。
+表格是逐格相加之和（收费金额按小数精确相加）；{_FIRST}开头是根据汇总数字起草的文字；{_LAST}
+列出各单位关于{FILLABLE.fee_statement[0]}的说明；其余文字标有{TO_WRITE}，写好后用 reportfill fill 生成报告。
+
+任何一份报告勾稽关系不一致（R1–R5）、不是这一年度的、无法读取、重复报送，或（给了 --roster 时）
+缺报、不在名单上，都不汇总：逐个列出问题，什么也不写。
+
+\b
+退出码：0 已写出；2 没有汇总（问题列在标准错误中）。"""
+
+
+@click.command("aggregate", help=_HELP)
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--agency", required=True, help="汇总报告的机关名称，例如 温县人民政府（“全县”等说法由它得出）。")
 @click.option("--year", required=True, type=int, help="报告年度；每份报告都必须是这一年度的。")
@@ -22,18 +37,6 @@ from .common import echo_backup, library_errors, with_progress
 @click.option("--force", is_flag=True, help="覆盖已有的文件；原文件保留为 “文件名.bak.toml”。")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="同时处理的进程数。默认：CPU 核数。")
 def command(inputs, agency, year, output, roster, provenance, force, jobs):
-    """把各部门、各乡镇（街道）的年度报告逐格相加，生成本级汇总报告的 TOML 输入。
-
-    INPUTS 是各单位的 TOML 输入或年度报告（DOCX），可以是文件或文件夹。表格是逐格相加之和
-    （收费金额按小数精确相加）；一、总体情况开头是根据汇总数字起草的文字；六、其他需要报告的
-    事项列出各单位关于信息处理费的说明；其余文字标有【请撰写】，写好后用 reportfill fill 生成报告。
-
-    任何一份报告勾稽关系不一致（R1–R5）、不是这一年度的、无法读取、重复报送，或（给了 --roster 时）
-    缺报、不在名单上，都不汇总：逐个列出问题，什么也不写。
-
-    \b
-    退出码：0 已写出；2 没有汇总（问题列在标准错误中）。"""
-    from ..rules.drafts import TO_WRITE
     from ..reporters.provenance import write_provenance
     from ..workflows.aggregate import aggregate
     from ..workflows.batch import expand_reports

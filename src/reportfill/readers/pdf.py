@@ -128,10 +128,21 @@ def read(opened: Opened) -> Document:
 
 
 def _damaged(exc: Exception) -> str:
-    reason = str(exc.args[0] if exc.args else exc)
-    if "password" in reason.lower() or "encrypt" in reason.lower():
-        return "PDF 设置了打开密码（已加密），无法读取：请去掉密码后再核对"
-    return f"PDF 文件已损坏或不完整，无法读取（{reason}）"
+    """What a clerk is told when pdfminer cannot open a PDF. pdfplumber wraps pdfminer's
+    exception, and a missing password raises one with no message at all, so the kind is
+    told by its class: PDFPasswordIncorrect for an open password (every standard security
+    handler raises it), its base PDFEncryptionError for an encryption pdfminer cannot undo."""
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    cause = exc.args[0] if exc.args else exc
+    reason = str(cause).strip()
+    if isinstance(cause, PDFPasswordIncorrect):
+        return ("PDF 设置了打开密码（已加密），无法读取其中的内容：请向发布单位索取未加密的文件，"
+                "或用密码打开后另存为不加密的 PDF，再核对")
+    if isinstance(cause, PDFEncryptionError):
+        return (f"PDF 的加密方式无法识别（{reason or '未知'}），无法读取其中的内容：请向发布单位索取未加密的文件，"
+                "或打开后重新打印为 PDF，再核对")
+    return f"PDF 文件已损坏或不完整，无法读取（{reason}）" if reason else "PDF 文件已损坏或不完整，无法读取"
 
 
 # ---------------------------------------------------------------- one page

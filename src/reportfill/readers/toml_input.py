@@ -22,6 +22,7 @@ from ..findings import Finding
 from ..format.formats import FILLABLE, fillable_problem, format_for_year
 from ..format.spec import Format, Slot, Table
 from ..report import Item, Prose, Report, Values, show
+from ..rules.catalogue import RULES
 from ..rules.content import check_report
 from ..rules.tables import Source, cell_title, check_values, derive, is_number, value_problem
 from ..text import is_blank_mark, normalize, paragraphs
@@ -55,8 +56,14 @@ def read_input(path: str | Path, *, today: datetime.date | None = None,
     report, reader = _validated(text, path, today)
     findings = check_values(report.fmt, derive(report.fmt, report.values), reader.source(report))
     if findings:
-        raise ReportfillError([Problem(str(path), f.message + _HINTS.get(f.rule, "")) for f in findings])
+        raise ReportfillError([Problem(str(path), _with_fix(f)) for f in findings])
     return report, check_report(report, reader.source(report))
+
+
+def _with_fix(found: Finding) -> str:
+    """A finding in an input, with what the catalogue says to do about it there."""
+    fix = RULES[found.rule].fix
+    return f"{found.message}。{fix}" if fix else found.message
 
 
 def parse_input(text: str, path: str | Path, *, today: datetime.date | None = None) -> Report:
@@ -80,13 +87,6 @@ def _validated(text: str, path: Path, today: datetime.date | None) -> tuple[Repo
     if reader.problems:
         raise ReportfillError(reader.problems)
     return report, reader
-
-
-_HINTS = {
-    "R1": "。第一项加第二项（本年应办理的申请）应等于（七）总计加第四项（结转下年度继续办理）：请核对这一列各行的数字",
-    "R2": "。总计由 reportfill 计算，可以不写第 7 个数；写了就必须等于前 6 个数之和",
-    "R4": "。总计由 reportfill 计算，可以不写第 5 个数；写了就必须等于前 4 个数之和",
-}
 
 
 def _read_text(path: Path) -> str:
