@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..findings import Finding
+from ..format.formats import APPLICANTS, OUTCOMES
 from ..format.spec import Severity
 
 
@@ -29,15 +30,20 @@ class Rule:
     fix: str = ""  # what to do about a finding of it in a TOML input
 
 
+def _computed_total(parts: int) -> str:
+    """The fix for a row's stated total: its parts are counted in the format, not here."""
+    return f"总计由 reportfill 计算，可以不写第 {parts + 1} 个数；写了就必须等于前 {parts} 个数之和"
+
+
 CATALOGUE = (
     # rules.tables
     Rule("R1", "error", "表三每一列：本年新收 + 上年结转 = 办理结果总计 + 结转下年度",
-         "第一项加第二项（本年应办理的申请）应等于（七）总计加第四项（结转下年度继续办理）：请核对这一列各行的数字"),
+         "等式两边的每一项都注明了它在输入中的行和位置，请逐项核对这一列的数字"),
     Rule("R2", "error", "表三每一行：总计 = 六类申请人之和",
-         "总计由 reportfill 计算，可以不写第 7 个数；写了就必须等于前 6 个数之和"),
+         _computed_total(len(APPLICANTS))),
     Rule("R3", "error", "表三每一列：办理结果总计 = （一）至（六）各项之和"),
     Rule("R4", "error", "表四每一组：总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结",
-         "总计由 reportfill 计算，可以不写第 5 个数；写了就必须等于前 4 个数之和"),
+         _computed_total(len(OUTCOMES) - 1)),
     Rule("R5", "error", "每个数字单元格是不小于 0 的整数（不能空白、写“/”或“—”），收费金额是以万元为单位的数"),
     Rule("R6", "error", "跨年（需上年报告）：本年上年结转 = 上年结转下年度继续办理，逐列相等"),
     Rule("R7", "warning", "跨年（需上年报告）：现行有效件数 = 上年现行有效件数 + 本年制发 − 本年废止"),
