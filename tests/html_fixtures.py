@@ -10,7 +10,8 @@ a DOCX hold the same report):
   makes of a pasted report: inline styles, nested spans, ``&nbsp;`` indents and padding.
 * :func:`word_page` -- what Word's "另存为网页" writes: Office namespaces, ``MsoNormal``
   paragraphs, ``<o:p>``, conditional comments, a list-numbered heading, hidden text, a
-  footer element, a table split at a page break, the trailing row of column widths.
+  footer element, a table split at a page break, the trailing row of column widths;
+  :func:`word_archive` wraps such a page the way Word's "单个文件网页" (.mht) does.
 
 Table quirks are applied to the table's rows of ``<td>``s, built from the format's
 grid (never through reportfill's reader): a cell's text split over ``<p>`` and
@@ -21,7 +22,12 @@ empty cell, and the 三、本年度办理结果 label repeated as a second merge
 
 from __future__ import annotations
 
+import base64
 import html
+import io
+import quopri
+import zipfile
+import zlib
 from dataclasses import dataclass
 
 from docx_fixtures import PARAGRAPH_BREAK, report_items
@@ -326,6 +332,47 @@ def _word_table(rows: list[list[Td]]) -> str:
 def _word_cell(part: str) -> str:
     return (f"<p class=MsoNormal align=center style='text-align:center;line-height:14.0pt;mso-line-height-rule:exactly'>"
             f"<span style='font-size:10.5pt;font-family:仿宋_GB2312'>{part}<span lang=EN-US><o:p></o:p></span></span></p>")
+
+
+def word_archive(page: bytes, charset: str = "gb2312") -> bytes:
+    """What Word's "另存为 → 单个文件网页" writes around a page it saves as .htm: MIME
+    headers, the notice for mail readers in the system's code page, the page
+    quoted-printable (``=3D``, soft breaks at 76 columns, CRLF), then the files of its
+    ``.files`` folder -- the theme (base64), the colour map, a picture, the file list."""
+    boundary = "----=_NextPart_01D80E0A.5B3C2D10"
+    home = "file:///C:/D1E2F3A4/report"
+    png = (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", b"\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00")
+           + _png_chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + _png_chunk(b"IEND", b""))
+    theme = io.BytesIO()
+    with zipfile.ZipFile(theme, "w") as package:
+        package.writestr("theme/theme/theme1.xml", '<a:theme xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+                                                   'name="Office 主题"/>')
+    files = [("themedata.thmx", "base64", "application/vnd.ms-officetheme", theme.getvalue()),
+             ("colorschememapping.xml", "quoted-printable", "text/xml",
+              b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<a:clrMap xmlns:a="http://schemas.'
+              b'openxmlformats.org/drawingml/2006/main" bg1="lt1" tx1="dk1" bg2="lt2" tx2="dk2" accent1="accent1"/>'),
+             ("image001.png", "base64", "image/png", png),
+             ("filelist.xml", "quoted-printable", 'text/xml; charset="utf-8"',
+              b'<xml xmlns:o="urn:schemas-microsoft-com:office:office">\r\n <o:MainFile HRef="../report.htm"/>\r\n'
+              b' <o:File HRef="themedata.thmx"/>\r\n <o:File HRef="image001.png"/>\r\n</xml>')]
+    out = [b"MIME-Version: 1.0", b'Content-Type: multipart/related; boundary="' + boundary.encode() + b'"', b"",
+           "此文档为“单个文件网页”，也称为“Web 档案”文件。如果您看到此消息，但是您的浏览器或编辑器不支持“Web 档案”"
+           "文件。请下载支持“Web 档案”的浏览器。".encode("gb18030"), b""]
+    parts = [(f"{home}.htm", "quoted-printable", f'text/html; charset="{charset}"', page)]
+    parts += [(f"{home}.files/{name}", *rest) for name, *rest in files]
+    for location, encoding, kind, data in parts:
+        if encoding == "base64":
+            body = base64.encodebytes(data).replace(b"\n", b"\r\n").rstrip(b"\r\n")
+        else:
+            body = quopri.encodestring(data.replace(b"\r\n", b"\n")).replace(b"\n", b"\r\n")
+        out += [b"--" + boundary.encode(), b"Content-Location: " + location.encode(),
+                b"Content-Transfer-Encoding: " + encoding.encode(), b"Content-Type: " + kind.encode(), b"", body, b""]
+    out.append(b"--" + boundary.encode() + b"--")
+    return b"\r\n".join(out) + b"\r\n"
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
 
 
 def input_content(path):

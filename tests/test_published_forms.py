@@ -1,9 +1,9 @@
 """What staff start from is often last year's report as it was published: a portal's
-HTML page or a PDF, not the TOML. ``extract`` and ``new --from`` must work from every
+HTML page, the page saved as one .mht file, or a PDF, not the TOML. ``extract`` and ``new --from`` must work from every
 form the readers take, with the same numbers as the source.
 
-Each input is filled to its DOCX by ``reportfill fill``, written as a portal page by
-``html_fixtures`` (with its quirks), and printed to PDF by a real LibreOffice."""
+Each input is filled to its DOCX by ``reportfill fill``, written as a portal page and
+as Word's .mht by ``html_fixtures`` (with their quirks), and printed to PDF by a real LibreOffice."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import SEED
-from html_fixtures import Quirks, input_content, portal_page
+from html_fixtures import Quirks, input_content, portal_page, word_archive, word_page
 from reportfill import office
 from reportfill.cli import main
 from reportfill.format.formats import APPLICANTS
@@ -33,7 +33,7 @@ needs_office = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def forms(tmp_path_factory) -> dict[tuple[str, str], Path]:
-    """(input name, form) -> file, for the forms docx, html and pdf."""
+    """(input name, form) -> file, for the forms docx, html, mht and pdf."""
     folder = tmp_path_factory.mktemp("forms")
     found = {}
     for source in INPUTS:
@@ -45,6 +45,9 @@ def forms(tmp_path_factory) -> dict[tuple[str, str], Path]:
         page = folder / f"{source.stem}.html"
         page.write_bytes(portal_page(fmt, values, year, quirks=Quirks(empty_first=True), **content))
         found[(source.stem, "html")] = page
+        archive = folder / f"{source.stem}.mht"
+        archive.write_bytes(word_archive(word_page(fmt, values, year, quirks=Quirks(repeated_label=False), **content)))
+        found[(source.stem, "mht")] = archive
     if office.find_soffice() is not None:
         docx = [found[(s.stem, "docx")] for s in INPUTS]
         for source, pdf in zip(INPUTS, office.convert(docx, "pdf", folder / "pdf")):
@@ -52,7 +55,8 @@ def forms(tmp_path_factory) -> dict[tuple[str, str], Path]:
     return found
 
 
-CASES = [(source, form) for source in INPUTS for form in ("docx", "html", "pdf")]
+FORMS = ("docx", "html", "mht", "pdf")
+CASES = [(source, form) for source in INPUTS for form in FORMS]
 
 
 def _form(forms, source: Path, form: str) -> Path:
@@ -78,7 +82,7 @@ def test_extract_of_every_form_gives_an_input_fill_accepts_with_the_sources_numb
 
 
 @needs_office
-@pytest.mark.parametrize("form", ["docx", "html", "pdf"])
+@pytest.mark.parametrize("form", FORMS)
 def test_new_from_every_form_carries_last_years_carry_over(forms, form, tmp_path):
     published = _form(forms, LAST, form)
     last = load_input(LAST)

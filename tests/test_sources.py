@@ -1,7 +1,8 @@
 """One report, every form it is published in: its DOCX, a portal's HTML page, the .htm Word
-saves, a PDF LibreOffice prints from the DOCX, and .doc / .wps / .rtf / .odt files
-LibreOffice writes. ``check`` gives the same verdict and the same findings for each;
-what may differ is only what a source does not hold (the page's publication date).
+saves, the same pages saved as one .mht file (by Word, and by a real Chromium), a PDF
+LibreOffice prints from the DOCX, and .doc / .wps / .rtf / .odt files LibreOffice writes.
+``check`` gives the same verdict and the same findings for each; what may differ is only
+what a source does not hold (the page's publication date).
 
 The DOCX files are built with python-docx and filled by ``reportfill fill``; the pages
 by ``html_fixtures`` with the quirks of real portals and of Word's "save as web page";
@@ -15,6 +16,10 @@ import os
 import re
 import shutil
 import subprocess
+from email import encoders
+from email.mime.base import MIMEBase
+from email.mime.image import MIMEImage
+from email.mime.multipart import MIMEMultipart
 from pathlib import Path
 from unittest import mock
 
@@ -22,9 +27,10 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
+from chromium import chromium, needs_chromium
 from conftest import SEED
 from docx_fixtures import PARAGRAPH_BREAK, Package, build_report, q, reconciling_values
-from html_fixtures import VERTICAL, Quirks, input_content, portal_page, word_page
+from html_fixtures import VERTICAL, Quirks, input_content, portal_page, word_archive, word_page
 from reportfill import office
 from reportfill.cli import main
 from reportfill.errors import ReportfillError
@@ -95,6 +101,8 @@ def sources(tmp_path_factory) -> dict[str, dict[str, Path]]:
         paths["portal"].write_bytes(portal_page(fmt, values, year, **content))
         paths["word"] = folder / f"{name}-word.htm"
         paths["word"].write_bytes(word_page(fmt, values, year, quirks=Quirks(repeated_label=False), **content))
+        paths["archive"] = folder / f"{name}-word.mht"
+        paths["archive"].write_bytes(word_archive(paths["word"].read_bytes()))
     fmt, values, year, content = input_content(SEED)
     seed = found["seed"] = {"docx": folder / "seed.docx"}
     done = CliRunner().invoke(main, ["fill", str(SEED), "-o", str(seed["docx"])])
@@ -120,8 +128,9 @@ def prose_of(result):
     return report.preface, report.prose
 
 
-CASES = [(name, kind) for name in (*scenarios(), "seed") for kind in ("portal", "word", "pdf")
-         if not (name == "seed" and kind == "word")]
+CASES = [(name, kind) for name in (*scenarios(), "seed") for kind in ("portal", "word", "archive", "pdf")
+         if not (name == "seed" and kind in ("word", "archive"))]
+KINDS = {"portal": "html", "word": "html", "archive": "mht", "pdf": "pdf"}
 
 
 @pytest.mark.parametrize("name, kind", CASES, ids=[f"{n}-{k}" for n, k in CASES])
@@ -130,7 +139,7 @@ def test_every_source_of_a_report_gets_the_same_findings(sources, name, kind):
         pytest.skip("LibreOffice (soffice) is not installed")
     docx = check_document(sources[name]["docx"])
     other = check_document(sources[name][kind])
-    assert other.kind == ("pdf" if kind == "pdf" else "html")
+    assert other.kind == KINDS[kind]
     assert outcome(other) == outcome(docx)
     if kind == "pdf":
         # LibreOffice leaves out a comma it would hang in the margin: compare the words.
@@ -138,6 +147,102 @@ def test_every_source_of_a_report_gets_the_same_findings(sources, name, kind):
         assert words(prose_of(other)) == words(prose_of(docx))
     else:
         assert prose_of(other) == prose_of(docx)
+
+
+@pytest.fixture(scope="module")
+def saved_by_chromium(sources, tmp_path_factory) -> dict[tuple[str, str], Path]:
+    """(scenario, page) -> the portal page or Word's .htm as a real Chromium saves it as
+    one file ("网页，单个文件"; DevTools' Page.captureSnapshot runs the same writer)."""
+    folder = tmp_path_factory.mktemp("saved")
+    found = {}
+    with chromium(tmp_path_factory.mktemp("chromium-profile")) as browser:
+        for name, kind in SAVED:
+            browser.get(sources[name][kind].as_uri())
+            snapshot = browser.execute_cdp_cmd("Page.captureSnapshot", {"format": "mhtml"})["data"]
+            found[(name, kind)] = folder / f"{name}-{kind}.mhtml"
+            found[(name, kind)].write_bytes(snapshot.encode("utf-8"))
+    return found
+
+
+SAVED = [(name, kind) for name, kind in CASES if kind in ("portal", "word")]
+
+
+@needs_chromium
+@pytest.mark.parametrize("name, kind", SAVED, ids=[f"{n}-{k}" for n, k in SAVED])
+def test_a_page_a_browser_saved_as_one_file_gets_the_same_findings(sources, saved_by_chromium, name, kind):
+    saved = saved_by_chromium[(name, kind)]
+    assert saved.read_bytes().startswith(b"From: <Saved by Blink>")
+    docx, archive = check_document(sources[name]["docx"]), check_document(saved)
+    assert archive.kind == "mht"
+    assert outcome(archive) == outcome(docx) and prose_of(archive) == prose_of(docx)
+    assert archive.published == check_document(sources[name][kind]).published
+
+
+def _archive(*parts: MIMEBase, start: str | None = None) -> bytes:
+    """A web archive of ``parts``, in the order given, as the stdlib writes MIME."""
+    archive = MIMEMultipart("related", **({"start": start} if start else {}))
+    archive["MIME-Version"] = "1.0"
+    for part in parts:
+        archive.attach(part)
+    return archive.as_bytes()
+
+
+def _page_part(data: bytes, content_id: str = "", charset: str = "gb2312") -> MIMEBase:
+    part = MIMEBase("text", "html", charset=charset)
+    part.set_payload(data)
+    encoders.encode_base64(part)
+    if content_id:
+        part["Content-ID"] = content_id
+    return part
+
+
+def test_an_archive_is_read_from_the_page_the_standard_makes_its_root(sources):
+    """RFC 2557: the part ``start`` names, else the first; a picture first is passed over."""
+    report = sources["clean"]["portal"].read_bytes()
+    notice = "<html><body><p>本站已改版，请访问新网址。</p></body></html>".encode("gb18030")
+    picture = MIMEImage(b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", "gif")
+    expected = outcome(check_document(sources["clean"]["docx"]))
+    named = _archive(_page_part(notice, "<notice>"), _page_part(report, "<report>"), start="<report>")
+    assert outcome(check_document(named, name="named.mht")) == expected
+    assert outcome(check_document(_archive(picture, _page_part(report)), name="picture.mht")) == expected
+    with pytest.raises(ReportfillError) as caught:  # without start, the first part is the root
+        check_document(_archive(_page_part(notice), _page_part(report)), name="first.mht")
+    assert "找不到年度报告的统计表" in str(caught.value)
+
+
+def test_the_charset_an_archive_part_declares_outranks_the_pages_own(sources):
+    """A tool that re-encodes the page as UTF-8 may leave its <meta charset=gb2312>: the
+    part's header states what the bytes are, as an HTTP header does -- when they are valid
+    in it."""
+    page = sources["clean"]["portal"].read_bytes()
+    assert b"charset=gb2312" in page
+    utf8 = page.decode("gb18030").encode("utf-8")
+    archive = check_document(_archive(_page_part(utf8, charset="utf-8")), name="utf8.mht")
+    assert outcome(archive) == outcome(check_document(sources["clean"]["docx"]))
+    with pytest.raises(ReportfillError):  # the same bytes read by their <meta> alone are mojibake
+        check_document(utf8, name="utf8.html")
+    # A declared charset the bytes are not valid in is no statement about them: the page's own is read.
+    ascii = check_document(_archive(_page_part(page, charset="us-ascii")), name="ascii.mht")
+    assert outcome(ascii) == outcome(check_document(sources["clean"]["docx"]))
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"x\"\r\n\r\n--x\r\nContent-Type: text/ht",
+     "单个文件网页（.mht）中没有网页正文"),
+    (b"MIME-Version: 1.0\r\nContent-Type: multipart/related\r\n\r\n<html><body>report</body></html>",
+     "单个文件网页（.mht）中没有网页正文"),
+    (b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"x\"\r\n\r\n--x\r\n"
+     b"Content-Type: text/html\r\n\r\n \r\n--x--\r\n", "单个文件网页（.mht）中的网页是空的"),
+    (b"\xb1\xa8\xb8\xe6\xd5\xfd\xce\xc4", "不是单个文件网页（.mht）"),
+    (b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"b0\"\r\n\r\n" + b"".join(
+        b"--b%d\r\nContent-Type: multipart/related; boundary=\"b%d\"\r\n\r\n" % (i, i + 1) for i in range(3000)),
+     "结构嵌套过深"),
+], ids=["cut-off", "no-boundary", "empty-page", "not-an-archive", "nested-without-end"])
+def test_a_damaged_archive_is_refused_with_the_reason(tmp_path, data, message):
+    path = tmp_path / "报告.mht"
+    path.write_bytes(data)
+    done = CliRunner().invoke(main, ["check", str(path)])
+    assert done.exit_code == 2 and message in done.output, done.output
 
 
 def test_the_scenarios_hold_what_they_are_meant_to(sources):
@@ -454,7 +559,7 @@ def test_check_dir_reads_every_kind_and_lists_what_it_skips(sources, converted, 
     (folder / "下级单位").mkdir(parents=True)
     for name, source in (("a.docx", sources["clean"]["docx"]), ("b.htm", sources["clean"]["portal"]),
                          ("c.pdf", sources["clean"]["pdf"]), ("d.doc", converted["doc"]), ("e.rtf", converted["rtf"]),
-                         ("f.wps", converted["wps"])):
+                         ("f.wps", converted["wps"]), ("g.mht", sources["errors"]["archive"])):
         shutil.copyfile(source, folder / name)
     (folder / "说明.txt").write_text("不是报告", encoding="utf-8")
     (folder / "~$a.docx").write_bytes(b"\x00" * 162)
@@ -475,13 +580,14 @@ def test_check_dir_reads_every_kind_and_lists_what_it_skips(sources, converted, 
     assert heads == [f"== {folder / n} ==" for n in sorted(os.listdir(folder))]
     by_name = {Path(b.splitlines()[0].strip("= ")).name: b for b in blocks[:-1]}
     assert "来源：PDF" in by_name["c.pdf"] and "来源：网页" in by_name["b.htm"]
+    assert "来源：单个文件网页（.mht）" in by_name["g.mht"] and "结论：不通过" in by_name["g.mht"]
     assert "来源：旧版 Word 文档（.doc），经 LibreOffice 转换" in by_name["d.doc"]
     assert "来源：WPS 文档（.wps），经 LibreOffice 转换" in by_name["f.wps"]
     assert by_name["下级单位"].endswith("跳过：这是子文件夹，不核对其中的文件（需要时请单独指定这个文件夹）")
     assert by_name["说明.txt"].endswith("跳过：文本文件（.txt），不是报告的文件格式")
     assert by_name["~$a.docx"].endswith("跳过：Word 或 WPS 打开文档时生成的临时锁定文件，不是报告")
     assert by_name["a.bak.docx"].endswith("跳过：reportfill 用 --force 替换文件时保留的旧文件（备份），不核对")
-    assert blocks[-1] == "共 10 项：核对 6 个文件，通过 3 个，不通过 3 个，无法读取 0 个；跳过 4 项"
+    assert blocks[-1] == "共 11 项：核对 7 个文件，通过 3 个，不通过 4 个，无法读取 0 个；跳过 4 项"
 
 
 def test_json_states_what_each_source_is(sources):

@@ -18,27 +18,24 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from chromium import chromium, needs_chromium
 from docx_fixtures import build_report, reconciling_values
 from reportfill.format.formats import FORMAT_2021
 from reportfill.workflows.check import check_document
 from test_overwrite import add_a_paragraph
 from web_client import serving
 
-webdriver = pytest.importorskip("selenium.webdriver")
+pytest.importorskip("selenium.webdriver")
 from selenium.common.exceptions import TimeoutException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 DATA = Path(__file__).parent / "data"
-CHROMIUM, DRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 LAST_YEAR = "heyang-hrss-2022.toml"
 AGENCY = "河阳县人力资源和社会保障局"
 NEW = f"{AGENCY}-2023.toml"
 
-pytestmark = pytest.mark.skipif(
-    not (CHROMIUM.exists() and DRIVER.exists()) and not os.environ.get("CI"),
-    reason="Debian's chromium and chromium-driver are not installed (make test installs them)",
-)
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
@@ -62,24 +59,9 @@ def downloads(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory, downloads):
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    options = Options()
-    options.binary_location = str(CHROMIUM)
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run", "--window-size=1500,1100", "--lang=zh-CN",
-                 f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
-        options.add_argument(flag)
-    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
-                                              "download.prompt_for_download": False})
-    driver = webdriver.Chrome(service=Service(str(DRIVER)), options=options)
-    driver.set_page_load_timeout(60)
-    try:
+    prefs = {"download.default_directory": str(downloads), "download.prompt_for_download": False}
+    with chromium(tmp_path_factory.mktemp("chromium-profile"), prefs) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def wait(browser, condition, timeout=30, message=""):

@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-SourceKind = str  # "docx", "html", "pdf", or the converted kind: "doc", "wps", "rtf", "odt"
+SourceKind = str  # "docx", "html", "mht", "pdf", or the converted kind: "doc", "wps", "rtf", "odt"
 
 _CONTINUATION_LINE = re.compile(r"^\s*[(（]?\s*续\s*表")
 

@@ -12,7 +12,7 @@ from .common import library_errors, with_progress
 _HELP = f"""核对年度报告的表格勾稽关系和结构，多个文件逐个核对。
 
 可以给多个文件或文件夹，在所有 CPU 核上并行核对。读取 Word（.docx、.doc）、WPS（.wps）、
-网页（.htm、.html，门户网站的文章页或 Word 另存的网页）、PDF（文字版）、RTF 和 .odt；
+网页（.htm、.html，门户网站的文章页或 Word 另存的网页；.mht 单个文件网页）、PDF（文字版）、RTF 和 .odt；
 .doc、.wps、.rtf、.odt 用 LibreOffice 转换后读取。文件夹中的其他文件（文本文件、Word 的
 临时锁定文件 ~$…、子文件夹等）逐个列出并说明跳过的原因，最后一行是各类文件的数量。
 

@@ -2,8 +2,8 @@
 
 :func:`read` opens a file, tells by its content (not its name) what kind it is, and
 hands it to the reader for that kind: DOCX (:mod:`.docx`), an HTML page (:mod:`.html`),
-a PDF (:mod:`.pdf`), or -- through LibreOffice -- .doc, .wps, .rtf and .odt
-(:mod:`.converted`). Everything after this package works on
+a page saved as one file (.mht, :mod:`.mhtml`), a PDF (:mod:`.pdf`), or -- through
+LibreOffice -- .doc, .wps, .rtf and .odt (:mod:`.converted`). Everything after this package works on
 :class:`~reportfill.document.Document` alone. A reader is imported when a file of its
 kind comes: ``fill`` reads back only the DOCX it wrote.
 """
@@ -17,7 +17,8 @@ from . import converted
 from .source import Opened, open_source
 
 #: File names a folder's reports have; ``check DIR`` reads these and lists the rest as skipped.
-REPORT_SUFFIXES = (".docx", ".docm", ".htm", ".html", ".shtml", ".xhtml", ".pdf", ".doc", ".wps", ".rtf", ".odt")
+REPORT_SUFFIXES = (".docx", ".docm", ".htm", ".html", ".shtml", ".xhtml", ".mht", ".mhtml", ".pdf", ".doc", ".wps", ".rtf",
+                   ".odt")
 
 
 def read(source: Path | str | bytes, where: str | None = None, *, converted_docx: Path | None = None) -> Document:
@@ -44,8 +45,10 @@ def _read(opened: Opened, converted_docx: Path | None) -> Document:
         from . import pdf
 
         return pdf.read(opened)
-    from . import html
+    from . import html, mhtml
 
+    if mhtml.sniff(head):
+        return mhtml.read(opened)
     if html.sniff(head):
         return html.read(opened)
     named = opened.where.lower()
@@ -54,7 +57,10 @@ def _read(opened: Opened, converted_docx: Path | None) -> Document:
                             "（生成时会核对每一个数），再核对生成的 DOCX")
     if named.endswith(".docx"):
         raise opened.refuse("不是 DOCX 文件（DOCX 是 ZIP 压缩包，而这个文件不是），请确认选对了文件")
+    if named.endswith((".mht", ".mhtml")):
+        raise opened.refuse("不是单个文件网页（.mht）：文件开头没有 multipart/related 的 MIME 信息头，可能已损坏或"
+                            "下载不完整，请重新保存或获取文件")
     if named.endswith(".pdf"):
         raise opened.refuse("不是 PDF 文件（文件开头没有 PDF 标记），可能已损坏或下载不完整，请重新获取文件")
-    raise opened.refuse("不是能读取的报告文件：支持 Word（.docx、.doc）、WPS（.wps）、网页（.htm、.html）、PDF、RTF 和 "
+    raise opened.refuse("不是能读取的报告文件：支持 Word（.docx、.doc）、WPS（.wps）、网页（.htm、.html、.mht）、PDF、RTF 和 "
                         "OpenDocument（.odt）格式，请确认选对了文件")

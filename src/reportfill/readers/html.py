@@ -76,14 +76,20 @@ _BREAK = "\u2028"  # a <br> while a paragraph's text is collected; source newlin
 def read(opened: Opened) -> Document:
     if opened.size > MAX_HTML_BYTES:
         raise opened.refuse(f"网页文件过大（{megabytes(opened.size)}），超过 {megabytes(MAX_HTML_BYTES)} 的上限，不像是年度报告")
-    root = parse(opened.read_all())
+    return read_page(opened, opened.read_all())
+
+
+def read_page(opened: Opened, data: bytes, charset: str | None = None, kind: str = "html") -> Document:
+    """The report in a page's bytes: those of the file ``opened``, or the page a saved
+    web archive holds (:mod:`.mhtml`), whose part may declare its ``charset``."""
+    root = parse(data, charset)
     page = _Page(root) if root is not None else None
     if page is None or page.body is None:
         raise opened.refuse("网页没有正文内容")
     walk = _Walk(opened)
     for part in page.article():
         walk.element(part, ())
-    return Document(walk.blocks, "html", title=page.title(), published=page.published())
+    return Document(walk.blocks, kind, title=page.title(), published=page.published())
 
 
 # ---------------------------------------------------------------- decoding and parsing
@@ -99,9 +105,14 @@ def sniff(head: bytes) -> bool:
 _HTML_TAG = re.compile(r"<(?:!doctype\s+html|html|head|body|meta|title|table|p|div|span|br)[\s>/]", re.I)
 
 
-def parse(data: bytes) -> etree._Element | None:
-    """The page's tree, decoded by what the page declares."""
-    text = _decode(data, _encoding(data[:_SNIFF_BYTES]))
+def parse(data: bytes, charset: str | None = None) -> etree._Element | None:
+    """The page's tree, decoded by the ``charset`` its carrier declares (a web archive's
+    part; like an HTTP header it overrides the page's own) when the bytes are valid in
+    it -- tools that declare us-ascii over GBK bytes exist --, else by what the page declares."""
+    encoding = charset and _known(charset)
+    if not encoding or not _valid(data, encoding):
+        encoding = _encoding(data[:_SNIFF_BYTES])
+    text = _decode(data, encoding)
     parser = etree.HTMLParser(encoding="utf-8", no_network=True, remove_comments=True, remove_pis=True,
                               huge_tree=False, default_doctype=False)
     return etree.fromstring(text.encode("utf-8", "surrogatepass"), parser)
@@ -118,20 +129,35 @@ def _encoding(head: bytes) -> str:
         if head.startswith(bom):
             return name
     declared = _CHARSET.search(head) or _XML_ENCODING.search(head)
-    if declared:
-        name = declared.group(1).decode("ascii").lower()
-        if name in _GB:
-            return "gb18030"
-        try:
-            return codecs.lookup(name).name
-        except LookupError:
-            pass
+    known = declared and _known(declared.group(1).decode("ascii"))
+    if known:
+        return known
     try:
         head.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError as exc:
         # Cut inside a character at the end of the sniffed bytes is still UTF-8.
         return "utf-8" if exc.start >= len(head) - 3 else "gb18030"
+
+
+def _known(name: str) -> str | None:
+    """The codec for a declared charset (GBK and GB2312 read as GB18030); None for a name
+    Python does not know."""
+    name = name.strip().lower()
+    if name in _GB:
+        return "gb18030"
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def _valid(data: bytes, encoding: str) -> bool:
+    try:
+        codecs.decode(data, encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _decode(data: bytes, encoding: str) -> str:

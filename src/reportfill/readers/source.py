@@ -19,8 +19,8 @@ from typing import BinaryIO
 from ..errors import Problem, ReportfillError
 
 #: Each kind of source a reader yields (``Document.kind``, ``Result.kind``), as a clerk calls it.
-KIND_NAMES = {"docx": "DOCX", "html": "网页", "pdf": "PDF", "doc": "旧版 Word 文档（.doc）", "wps": "WPS 文档（.wps）",
-              "rtf": "RTF 文档", "odt": "OpenDocument 文档（.odt）", "toml": "TOML 输入"}
+KIND_NAMES = {"docx": "DOCX", "html": "网页", "mht": "单个文件网页（.mht）", "pdf": "PDF", "doc": "旧版 Word 文档（.doc）",
+              "wps": "WPS 文档（.wps）", "rtf": "RTF 文档", "odt": "OpenDocument 文档（.odt）", "toml": "TOML 输入"}
 
 MAX_FILE_BYTES = 200 * 2**20  # a report with scanned seals is a few MB
 HEAD_BYTES = 4096  # enough to see a magic number, a BOM or an HTML page's <meta charset>
