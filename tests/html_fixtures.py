@@ -334,7 +334,7 @@ def _word_cell(part: str) -> str:
             f"<span style='font-size:10.5pt;font-family:仿宋_GB2312'>{part}<span lang=EN-US><o:p></o:p></span></span></p>")
 
 
-def word_archive(page: bytes, charset: str = "gb2312") -> bytes:
+def word_archive(page: bytes) -> bytes:
     """What Word's "另存为 → 单个文件网页" writes around a page it saves as .htm: MIME
     headers, the notice for mail readers in the system's code page, the page
     quoted-printable (``=3D``, soft breaks at 76 columns, CRLF), then the files of its
@@ -358,7 +358,7 @@ def word_archive(page: bytes, charset: str = "gb2312") -> bytes:
     out = [b"MIME-Version: 1.0", b'Content-Type: multipart/related; boundary="' + boundary.encode() + b'"', b"",
            "此文档为“单个文件网页”，也称为“Web 档案”文件。如果您看到此消息，但是您的浏览器或编辑器不支持“Web 档案”"
            "文件。请下载支持“Web 档案”的浏览器。".encode("gb18030"), b""]
-    parts = [(f"{home}.htm", "quoted-printable", f'text/html; charset="{charset}"', page)]
+    parts = [(f"{home}.htm", "quoted-printable", 'text/html; charset="gb2312"', page)]
     parts += [(f"{home}.files/{name}", *rest) for name, *rest in files]
     for location, encoding, kind, data in parts:
         if encoding == "base64":

@@ -47,19 +47,17 @@ def _read(opened: Opened, converted_docx: Path | None) -> Document:
         return pdf.read(opened)
     from . import html, mhtml
 
-    if mhtml.sniff(head):
-        return mhtml.read(opened)
-    if html.sniff(head):
-        return html.read(opened)
     named = opened.where.lower()
+    page = html.sniff(head)
+    if mhtml.sniff(head) or (named.endswith(mhtml.SUFFIXES) and not page):  # it refuses what is no archive
+        return mhtml.read(opened)
+    if page:
+        return html.read(opened)
     if named.endswith(".toml"):
         raise opened.refuse("这是 reportfill 的输入文件（TOML），不是报告：请用 reportfill fill 生成报告"
                             "（生成时会核对每一个数），再核对生成的 DOCX")
     if named.endswith(".docx"):
         raise opened.refuse("不是 DOCX 文件（DOCX 是 ZIP 压缩包，而这个文件不是），请确认选对了文件")
-    if named.endswith((".mht", ".mhtml")):
-        raise opened.refuse("不是单个文件网页（.mht）：文件开头没有 multipart/related 的 MIME 信息头，可能已损坏或"
-                            "下载不完整，请重新保存或获取文件")
     if named.endswith(".pdf"):
         raise opened.refuse("不是 PDF 文件（文件开头没有 PDF 标记），可能已损坏或下载不完整，请重新获取文件")
     raise opened.refuse("不是能读取的报告文件：支持 Word（.docx、.doc）、WPS（.wps）、网页（.htm、.html、.mht）、PDF、RTF 和 "

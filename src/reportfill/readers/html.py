@@ -80,8 +80,9 @@ def read(opened: Opened) -> Document:
 
 
 def read_page(opened: Opened, data: bytes, charset: str | None = None, kind: str = "html") -> Document:
-    """The report in a page's bytes: those of the file ``opened``, or the page a saved
-    web archive holds (:mod:`.mhtml`), whose part may declare its ``charset``."""
+    """The report in a page's bytes. A web archive (:mod:`.mhtml`) holds the page as one
+    of its parts, which may carry the ``charset`` the page was served with, and is a
+    source ``kind`` of its own."""
     root = parse(data, charset)
     page = _Page(root) if root is not None else None
     if page is None or page.body is None:
@@ -106,13 +107,13 @@ _HTML_TAG = re.compile(r"<(?:!doctype\s+html|html|head|body|meta|title|table|p|d
 
 
 def parse(data: bytes, charset: str | None = None) -> etree._Element | None:
-    """The page's tree, decoded by the ``charset`` its carrier declares (a web archive's
-    part; like an HTTP header it overrides the page's own) when the bytes are valid in
-    it -- tools that declare us-ascii over GBK bytes exist --, else by what the page declares."""
-    encoding = charset and _known(charset)
-    if not encoding or not _valid(data, encoding):
-        encoding = _encoding(data[:_SNIFF_BYTES])
-    text = _decode(data, encoding)
+    """The page's tree, decoded by what the page declares (a BOM, ``<meta charset>``),
+    else by the ``charset`` its carrier declares (a web archive's part), else as UTF-8 or
+    GB18030, whichever its bytes are. The page's own word comes first: archive writers
+    keep the page's bytes as they were, and a part's charset is sometimes a guess
+    (us-ascii, latin-1 over GBK bytes), while a page with no declaration of its own was
+    served with one in its HTTP header, which the part then carries."""
+    text = _decode(data, _encoding(data[:_SNIFF_BYTES], charset and _known(charset)))
     parser = etree.HTMLParser(encoding="utf-8", no_network=True, remove_comments=True, remove_pis=True,
                               huge_tree=False, default_doctype=False)
     return etree.fromstring(text.encode("utf-8", "surrogatepass"), parser)
@@ -124,12 +125,12 @@ _XML_ENCODING = re.compile(rb"""^<\?xml[^>]+encoding\s*=\s*["']([a-z0-9_.:-]+)""
 _GB = {"gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936", "euc-cn", "hz-gb-2312", "gb18030", "x-euc-cn", "csgb2312"}
 
 
-def _encoding(head: bytes) -> str:
+def _encoding(head: bytes, carried: str | None = None) -> str:
     for bom, name in _BOMS:
         if head.startswith(bom):
             return name
     declared = _CHARSET.search(head) or _XML_ENCODING.search(head)
-    known = declared and _known(declared.group(1).decode("ascii"))
+    known = (declared and _known(declared.group(1).decode("ascii"))) or carried
     if known:
         return known
     try:
@@ -141,23 +142,26 @@ def _encoding(head: bytes) -> str:
 
 
 def _known(name: str) -> str | None:
-    """The codec for a declared charset (GBK and GB2312 read as GB18030); None for a name
-    Python does not know."""
+    """The codec for a declared charset (GBK and GB2312 read as GB18030, Word's "unicode"
+    as UTF-16); None for a name that is no character set of web pages -- Python also
+    knows base64, rot13, idna and the like by name, which decode no page."""
     name = name.strip().lower()
     if name in _GB:
         return "gb18030"
+    name = _ALIASES.get(name, name)
     try:
-        return codecs.lookup(name).name
+        codec = codecs.lookup(name).name
+        if codec in _NOT_PAGE_CHARSETS:
+            return None
+        b"\0".decode(codec, "replace")  # refused (LookupError) for codecs that are no text encoding
     except LookupError:
         return None
+    return codec
 
 
-def _valid(data: bytes, encoding: str) -> bool:
-    try:
-        codecs.decode(data, encoding)
-    except UnicodeDecodeError:
-        return False
-    return True
+_ALIASES = {"unicode": "utf-16", "unicodefffe": "utf-16-be"}  # what Word writes for UTF-16
+# Text codecs by Python's names that no page is written in: they turn a page into noise.
+_NOT_PAGE_CHARSETS = {"idna", "punycode", "undefined", "unicode-escape", "raw-unicode-escape", "utf-7", "mbcs", "oem"}
 
 
 def _decode(data: bytes, encoding: str) -> str:
