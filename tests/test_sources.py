@@ -238,19 +238,59 @@ def test_the_pages_own_charset_outranks_the_one_its_part_declares(sources, expec
 
 def test_what_real_writers_put_around_an_archive_is_read(sources, expected):
     """A BOM or blank lines before the headers (server templates, "导出 Word" scripts), a
-    header block longer than the bytes sniffed, a folded Content-Type, a Content-ID in
-    raw 8-bit bytes, a file cut off in a part after the whole page."""
+    header block longer than the bytes sniffed, a folded Content-Type: each is told an
+    archive by its content, whatever its name (here .eml and .doc, as such files come)."""
+    from reportfill.readers import mhtml
+
     archive = sources["clean"]["archive"].read_bytes()
-    assert outcome(check_document(b"\xef\xbb\xbf\r\n\r\n" + archive, name="bom.mht")) == expected
     long = b"Snapshot-Content-Location: http://www.example.gov.cn/" + b"a" * 5000 + b".html\r\n"
-    assert outcome(check_document(long + archive, name="long.mht")) == expected
     folded = archive.replace(b"Content-Type: multipart/related; boundary=", b"Content-Type:\r\n multipart/related;\r\n\tboundary=", 1)
-    assert folded != archive and outcome(check_document(folded, name="folded.mht")) == expected
-    raw_id = _archive(_page_part(sources["clean"]["portal"].read_bytes())).replace(
-        b"MIME-Version: 1.0\n\n", b"MIME-Version: 1.0\nContent-ID: <\xb1\xa8\xb8\xe6>\n\n", 1)
+    assert folded != archive
+    for name, data in (("bom", b"\xef\xbb\xbf\r\n\r\n" + archive), ("long", long + archive), ("folded", folded)):
+        assert mhtml.sniff(data[:4096]), name
+        for suffix in (".eml", ".doc"):
+            assert outcome(check_document(data, name=name + suffix)) == expected, name + suffix
+
+
+def test_how_an_archive_names_and_delimits_its_parts_is_read(sources, expected):
+    """A raw 8-bit Content-ID that ``start`` names, a boundary in RFC 2231's encoding, LF
+    line ends, a file cut off in a part after the whole page."""
+    report = sources["clean"]["portal"].read_bytes()
+    notice = _page_part("<html><body><p>本站已改版。</p></body></html>".encode("gb18030")).as_bytes()
+    page = _page_part(report).as_bytes()
+    raw_id = (b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="b"; start="<\xb1\xa8@gov>"\r\n\r\n'
+              b"--b\r\n" + notice + b"\r\n--b\r\nContent-ID: <\xb1\xa8@gov>\r\n" + page + b"\r\n--b--\r\n")
     assert outcome(check_document(raw_id, name="raw-id.mht")) == expected
+    head = b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary*=utf-8''%E4%B8%AD\r\n\r\n"
+    encoded = head + "--中\r\n--中\r\n".encode() + page + "\r\n--中--\r\n".encode()
+    assert outcome(check_document(encoded, name="encoded.mht")) == expected
+    archive = sources["clean"]["archive"].read_bytes()
+    assert outcome(check_document(archive.replace(b"\r\n", b"\n"), name="lf.mht")) == expected
     part_cut = archive[:archive.index(b"filelist.xml\r\n") + 40]
     assert outcome(check_document(part_cut, name="part-cut.mht")) == expected
+
+
+def test_a_page_reads_whatever_odd_charset_or_characters_it_declares(sources, expected):
+    """Word's <meta charset=unicode> over GBK or UTF-8 bytes (a <meta> read as ASCII is in
+    no UTF-16: browsers then read UTF-8), a NUL in a part's charset, a wrong charset on
+    the part of a page that declares none, a control character after a removed element."""
+    page = sources["clean"]["portal"].read_bytes()
+    as_text = page.decode("gb18030")
+    unicode_meta = as_text.replace("charset=gb2312", "charset=unicode").encode("utf-8")
+    assert outcome(check_document(unicode_meta, name="unicode.htm")) == expected
+    undeclared = as_text.replace("charset=gb2312", "").encode("gb18030")
+    for wrong in ("us-ascii", "utf-8", "utf\x00"):
+        archive = check_document(_archive(_page_part(undeclared, charset=wrong)), name="wrong.mht")
+        assert outcome(archive) == expected, repr(wrong)
+    controlled = page.replace(b"</body>", b"<div><script>var a = 1;</script>\x0b\x01</div></body>")
+    assert controlled != page and outcome(check_document(controlled, name="control.htm")) == expected
+
+
+def test_a_page_of_more_tags_than_a_report_has_is_refused_before_it_is_parsed():
+    from reportfill.readers import html
+
+    with pytest.raises(ReportfillError, match="网页中的标签过多"):
+        check_document(b"<html><body>" + b"<p>" * (html.MAX_TAGS + 1) + b"</body></html>", name="tags.htm")
 
 
 @pytest.mark.parametrize("data, message", [
@@ -280,9 +320,14 @@ def test_a_damaged_archive_is_refused_with_the_reason(tmp_path, data, message):
 
 
 def test_an_archive_cut_off_inside_its_page_is_refused(sources):
+    """Quoted-printable (Word) or base64 (the stdlib, some portals), alone or before its pictures."""
     archive = sources["clean"]["archive"].read_bytes()
     with pytest.raises(ReportfillError, match="文件在网页中途断开"):
         check_document(archive[:archive.index(b"themedata.thmx") - 2000], name="cut.mht")
+    encoded = _archive(_page_part(sources["clean"]["portal"].read_bytes()))
+    for cut in (len(encoded) // 2, len(encoded) // 2 + 1, len(encoded) // 2 + 2):
+        with pytest.raises(ReportfillError, match="文件在网页中途断开"):
+            check_document(encoded[:cut], name="cut64.mht")
 
 
 def test_an_archive_or_its_page_too_large_is_refused(sources, monkeypatch):
@@ -533,7 +578,11 @@ def test_a_pdf_that_forbids_copying_is_read_like_any_other(sources, tmp_path):
     pdf = _pdf_export(sources["seed"]["docx"], tmp_path, {
         "RestrictPermissions": ("boolean", "true"), "PermissionPassword": ("string", "reportfill"),
         "EnableCopyingOfContent": ("boolean", "false"), "Printing": ("long", "0")})
-    permissions = int(re.search(rb"/P\s*(-?\d+)", pdf.read_bytes()).group(1))
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfparser import PDFParser
+
+    with pdf.open("rb") as file:  # /P of the encryption dictionary (a bare search also finds a structure's parent)
+        permissions = PDFDocument(PDFParser(file)).encryption[1]["P"]
     assert not permissions & (1 << 2) and not permissions & (1 << 4)  # neither printing nor copying allowed
     assert outcome(check_document(pdf)) == outcome(check_document(sources["seed"]["pdf"]))
 

@@ -33,6 +33,7 @@ from .source import Opened, megabytes
 MAX_HTML_BYTES = 32 * 2**20  # a saved page with its images inlined is a few MB
 MAX_BLOCKS = 20_000  # as in the DOCX reader
 MAX_DEPTH = 200  # libxml2 stops at 256 levels; deeper content is not a report's
+MAX_TAGS = 200_000  # a report's page has thousands; lxml builds the whole tree before MAX_BLOCKS can stop it
 _SNIFF_BYTES = 64 * 1024
 
 # ---------------------------------------------------------------- what a tag is
@@ -83,6 +84,8 @@ def read_page(opened: Opened, data: bytes, charset: str | None = None, kind: str
     """The report in a page's bytes. A web archive (:mod:`.mhtml`) holds the page as one
     of its parts, which may carry the ``charset`` the page was served with, and is a
     source ``kind`` of its own."""
+    if data.count(b"<") > MAX_TAGS:
+        raise opened.refuse(f"网页中的标签过多（超过 {MAX_TAGS} 个），不像是年度报告，拒绝读取")
     root = parse(data, charset)
     page = _Page(root) if root is not None else None
     if page is None or page.body is None:
@@ -108,15 +111,23 @@ _HTML_TAG = re.compile(r"<(?:!doctype\s+html|html|head|body|meta|title|table|p|d
 
 def parse(data: bytes, charset: str | None = None) -> etree._Element | None:
     """The page's tree, decoded by what the page declares (a BOM, ``<meta charset>``),
-    else by the ``charset`` its carrier declares (a web archive's part), else as UTF-8 or
-    GB18030, whichever its bytes are. The page's own word comes first: archive writers
-    keep the page's bytes as they were, and a part's charset is sometimes a guess
-    (us-ascii, latin-1 over GBK bytes), while a page with no declaration of its own was
-    served with one in its HTTP header, which the part then carries."""
-    text = _decode(data, _encoding(data[:_SNIFF_BYTES], charset and _known(charset)))
+    else by the ``charset`` its carrier declares (a web archive's part) when the bytes
+    are valid in it, else as UTF-8 or GB18030, whichever its bytes are. The page's own
+    word comes first: archive writers keep the page's bytes as they were, and a part's
+    charset is sometimes a guess (us-ascii, latin-1 over GBK bytes), while a page with no
+    declaration of its own was served with one in its HTTP header, which the part then
+    carries. Control characters, which no page shows and XML forbids, become spaces."""
+    carried = _known(_ALIASES.get(charset.strip().lower(), charset)) if charset else None
+    if carried and not _valid(data, carried):
+        carried = None
+    text = _CONTROL.sub(" ", _decode(data, _encoding(data[:_SNIFF_BYTES], carried)))
     parser = etree.HTMLParser(encoding="utf-8", no_network=True, remove_comments=True, remove_pis=True,
                               huge_tree=False, default_doctype=False)
     return etree.fromstring(text.encode("utf-8", "surrogatepass"), parser)
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_ALIASES = {"unicode": "utf-16", "unicodefffe": "utf-16-be"}  # what Word writes for UTF-16
 
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
@@ -130,9 +141,11 @@ def _encoding(head: bytes, carried: str | None = None) -> str:
         if head.startswith(bom):
             return name
     declared = _CHARSET.search(head) or _XML_ENCODING.search(head)
-    known = (declared and _known(declared.group(1).decode("ascii"))) or carried
-    if known:
-        return known
+    known = declared and _known(declared.group(1).decode("ascii"))
+    if known:  # a <meta> read as ASCII cannot be in UTF-16 or UTF-32: browsers then read UTF-8
+        return "utf-8" if known.startswith(("utf-16", "utf-32")) else known
+    if carried:
+        return carried
     try:
         head.decode("utf-8")
         return "utf-8"
@@ -142,13 +155,14 @@ def _encoding(head: bytes, carried: str | None = None) -> str:
 
 
 def _known(name: str) -> str | None:
-    """The codec for a declared charset (GBK and GB2312 read as GB18030, Word's "unicode"
-    as UTF-16); None for a name that is no character set of web pages -- Python also
-    knows base64, rot13, idna and the like by name, which decode no page."""
+    """The codec for a declared charset (GBK and GB2312 read as GB18030); None for a name
+    that is no character set of web pages -- Python also knows base64, rot13, idna and
+    the like by name, which decode no page."""
     name = name.strip().lower()
+    if not _CHARSET_NAME.fullmatch(name):
+        return None
     if name in _GB:
         return "gb18030"
-    name = _ALIASES.get(name, name)
     try:
         codec = codecs.lookup(name).name
         if codec in _NOT_PAGE_CHARSETS:
@@ -159,9 +173,17 @@ def _known(name: str) -> str | None:
     return codec
 
 
-_ALIASES = {"unicode": "utf-16", "unicodefffe": "utf-16-be"}  # what Word writes for UTF-16
+_CHARSET_NAME = re.compile("[a-z0-9_.:-]{1,40}")  # what _CHARSET takes from a page
 # Text codecs by Python's names that no page is written in: they turn a page into noise.
 _NOT_PAGE_CHARSETS = {"idna", "punycode", "undefined", "unicode-escape", "raw-unicode-escape", "utf-7", "mbcs", "oem"}
+
+
+def _valid(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeError:
+        return False
+    return True
 
 
 def _decode(data: bytes, encoding: str) -> str:

@@ -10,20 +10,20 @@ else the first (RFC 2557); a ``multipart/alternative`` root gives its last page 
 handed to the HTML reader; nothing else is decoded. The archive's own headers are not
 used: its Date is when it was saved, not published.
 
-The archive is split here rather than by the :mod:`email` package, which builds the
-whole tree first: a small hostile file of millions of parts, or of parts nested a few
-hundred deep, would take gigabytes or minutes. Only the chosen part is parsed by it.
+The archive is read here rather than by the :mod:`email` package, which builds the whole
+tree first, keeps every line of a part as a string, and parses header parameters in
+quadratic time: a small hostile file would take gigabytes or minutes. Here each step is
+one pass of a regular expression or of a C decoder, and only the few header fields that
+choose and decode the page are read.
 """
 
 from __future__ import annotations
 
+import binascii
 import codecs
-import email
-import email.policy
 import re
-from email.message import Message
-from email.parser import BytesHeaderParser
-from email.utils import collapse_rfc2231_value
+from dataclasses import dataclass
+from urllib.parse import unquote_to_bytes
 
 from ..document import Document
 from . import html
@@ -32,11 +32,17 @@ from .source import Opened, megabytes
 SUFFIXES = (".mht", ".mhtml")
 MAX_MHTML_BYTES = 64 * 2**20  # the page and its images, base64 making them a third larger
 MAX_PARTS = 10_000  # a saved page has its page, pictures, styles and frames: dozens
-MAX_HEADER_BYTES = 64 * 1024  # a part's headers are a few lines; the email package parses parameters in quadratic time
-_PAGE_TYPES = ("text/html", "application/xhtml+xml")
+MAX_HEADER_BYTES = 64 * 1024  # a part's headers are a few lines (a long Content-Location at most)
+MAX_FIELD_BYTES = 4096  # a Content-Type with its parameters is one line
+_PAGE_TYPES = (b"text/html", b"application/xhtml+xml")
+_ALTERNATIVE = b"multipart/alternative"
 _BLANK_LINE = re.compile(rb"\r?\n\r?\n")
 _HEADER_LINE = re.compile(rb"[!-9;-~]+:")
+_ARCHIVE_FIELD = re.compile(rb"(?:mime-version|content-type|content-location|snapshot-content-location):", re.I)
 _MULTIPART_RELATED = re.compile(rb"content-type:[ \t]*multipart/related\b", re.I)
+_FIELDS = {name: re.compile(rb"(?:\A|\n)" + name + rb"[ \t]*:([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)", re.I)
+           for name in (b"content-type", b"content-id", b"content-transfer-encoding")}
+_PARAMETER = re.compile(rb""";\s*([!#-'*+.0-9A-Z^-~-]+?)(\*?)\s*=\s*("(?:[^"\\]|\\.)*"|[^;\s]*)""", re.I)
 _PAGE_END = re.compile(rb"</html\s*>", re.I)
 _AGAIN = "请用 Word、WPS 或浏览器重新保存为单个文件网页，或改用 DOCX 或网页文件"
 _CUT = "单个文件网页（.mht）不完整：文件在网页中途断开（可能是下载或复制时中断），请重新获取文件"
@@ -44,56 +50,67 @@ _CUT = "单个文件网页（.mht）不完整：文件在网页中途断开（�
 
 def sniff(head: bytes) -> bool:
     """Whether the first bytes of a file are a web archive: a block of MIME headers that
-    declares a multipart/related message. (An e-mail saved as .eml of that type is one
-    too, and is read as what it is: a page with its pictures.)"""
+    declares a multipart/related message, or -- when the block goes on past the bytes
+    given -- one that begins as an archive's does. (An e-mail saved as .eml of that type
+    is one too, and is read as what it is: a page with its pictures.)"""
     text = _content(head)
     end = _BLANK_LINE.search(text)
     lines = text[:end.start() if end else len(text)].split(b"\n")
-    if end is None:  # the headers go on past the bytes sniffed: the last line may be cut
-        lines = lines[:-1]
     fields: list[bytes] = []
-    for line in lines:
+    for n, line in enumerate(lines):
         line = line.rstrip(b"\r")
         if line[:1] in (b" ", b"\t") and fields:  # the folded rest of a field
             fields[-1] += b" " + line.strip()
         elif _HEADER_LINE.match(line):
             fields.append(line)
-        else:
+        elif end is not None or n < len(lines) - 1:  # not a line cut where the bytes given end
             return False
-    return any(_MULTIPART_RELATED.match(field) for field in fields)
+    if any(_MULTIPART_RELATED.match(field) for field in fields):
+        return True
+    return end is None and any(_ARCHIVE_FIELD.match(field) for field in fields)
+
+
+@dataclass
+class _Part:
+    """What is read of a part's (or the archive's) headers, and its body."""
+
+    kind: bytes  # the media type, lower case ("text/html"); b"" when not stated
+    parameters: dict[bytes, bytes]
+    content_id: bytes
+    encoding: bytes  # the Content-Transfer-Encoding, lower case
+    body: bytes
 
 
 def read(opened: Opened) -> Document:
     if opened.size > MAX_MHTML_BYTES:
         raise opened.refuse(f"单个文件网页（.mht）过大（{megabytes(opened.size)}），超过 {megabytes(MAX_MHTML_BYTES)} 的上限，"
                             "不像是年度报告")
-    headers, body = _split_headers(_content(opened.read_all()), opened)
-    if headers.get_content_type() != "multipart/related":
+    data = _content(opened.read_all())
+    archive = _part(data, opened) if sniff(data[:MAX_HEADER_BYTES + 4]) else None
+    if archive is None or archive.kind != b"multipart/related":
         raise opened.refuse("不是单个文件网页（.mht）：文件开头不是单个文件网页应有的信息头，可能已损坏或下载不完整；" + _AGAIN)
-    parts, closed = _parts(body, headers.get_boundary(), opened)
+    parts, closed = _parts(archive, opened)
     if not parts:
         raise opened.refuse(f"单个文件网页（.mht）中没有网页正文，文件可能已损坏或不完整；{_AGAIN}")
-    at = _root(headers, parts, opened)
+    at = _root(archive, parts)
     if at is None:
         raise opened.refuse(_CUT if not closed else f"单个文件网页（.mht）中没有网页，只有图片等附属文件；{_AGAIN}")
-    root = parts[at]
-    kind, inside = _split_headers(root, opened)
-    if kind.get_content_type() == "multipart/alternative":  # its last page is the one meant to be shown
-        inner, _ = _parts(inside, kind.get_boundary(), opened)
-        pages = [p for p in inner if _split_headers(p, opened)[0].get_content_type() in _PAGE_TYPES]
+    page = parts[at]
+    if page.kind == _ALTERNATIVE:  # its last page is the one meant to be shown
+        pages = [p for p in _parts(page, opened)[0] if p.kind in _PAGE_TYPES]
         if not pages:
             raise opened.refuse(f"单个文件网页（.mht）中没有网页，只有图片等附属文件；{_AGAIN}")
-        root = pages[-1]
-    page = email.message_from_bytes(root, policy=email.policy.compat32)  # one part, not multipart: no tree
-    data = page.get_payload(decode=True)
-    if not data.strip():
+        page = pages[-1]
+    content = _decoded(page, opened, _CUT if not closed and at == len(parts) - 1 else None)
+    if not content.strip():
         raise opened.refuse(f"单个文件网页（.mht）中的网页是空的，文件可能已损坏或不完整；{_AGAIN}")
-    if not closed and at == len(parts) - 1 and not _PAGE_END.search(data[-4096:]):
+    if not closed and at == len(parts) - 1 and not _PAGE_END.search(content[-4096:]):
         raise opened.refuse(_CUT)
-    if len(data) > html.MAX_HTML_BYTES:
-        raise opened.refuse(f"单个文件网页（.mht）中的网页过大（{megabytes(len(data))}），超过 "
+    if len(content) > html.MAX_HTML_BYTES:
+        raise opened.refuse(f"单个文件网页（.mht）中的网页过大（{megabytes(len(content))}），超过 "
                             f"{megabytes(html.MAX_HTML_BYTES)} 的上限，不像是年度报告")
-    return html.read_page(opened, data, page.get_content_charset(), kind="mht")
+    charset = page.parameters.get(b"charset", b"").decode("ascii", "replace")
+    return html.read_page(opened, content, charset or None, kind="mht")
 
 
 def _content(data: bytes) -> bytes:
@@ -101,52 +118,92 @@ def _content(data: bytes) -> bytes:
     return data.removeprefix(codecs.BOM_UTF8).lstrip(b" \t\r\n")
 
 
-def _split_headers(data: bytes, opened: Opened) -> tuple[Message, bytes]:
-    """A message's (or a part's) headers, parsed, and its body, as bytes."""
+def _part(data: bytes, opened: Opened) -> _Part:
+    """A message's (or a part's) headers, as far as they are read, and its body."""
     if data.startswith((b"\r\n", b"\n")):  # no headers at all
-        return Message(), data.lstrip(b"\r\n")
+        return _Part(b"", {}, b"", b"", data.lstrip(b"\r\n"))
     end = _BLANK_LINE.search(data, 0, MAX_HEADER_BYTES + 4)
     if end is None and len(data) > MAX_HEADER_BYTES:
         raise opened.refuse(f"单个文件网页（.mht）中的信息头过长（超过 {MAX_HEADER_BYTES // 1024} KB），不是正常保存的网页，拒绝读取")
     head, body = (data[:end.start()], data[end.end():]) if end else (data, b"")
-    return BytesHeaderParser(policy=email.policy.compat32).parsebytes(head), body
+    kind, parameters = _content_type(_field(head, b"content-type"), opened)
+    encoding = _field(head, b"content-transfer-encoding").strip().lower()
+    return _Part(kind, parameters, _content_id(_field(head, b"content-id")), encoding, body)
 
 
-def _parts(body: bytes, boundary: str | None, opened: Opened) -> tuple[list[bytes], bool]:
-    """The body parts of a multipart body, each with its headers, and whether the
-    closing delimiter ends them (RFC 2046: a delimiter is a line of ``--boundary``,
-    ``--boundary--`` for the last; the line break before it is the delimiter's)."""
+def _field(head: bytes, name: bytes) -> bytes:
+    """The value of the first field ``name`` of a header block, unfolded."""
+    found = _FIELDS[name].search(head)
+    return re.sub(rb"\r?\n[ \t]", b" ", found.group(1)).strip() if found else b""
+
+
+def _content_type(value: bytes, opened: Opened) -> tuple[bytes, dict[bytes, bytes]]:
+    """The media type and the parameters of a Content-Type value (RFC 2045; a parameter
+    ``name*`` in the percent-encoding of RFC 2231, its charset ignored)."""
+    if len(value) > MAX_FIELD_BYTES:
+        raise opened.refuse(f"单个文件网页（.mht）中的信息头过长（Content-Type 超过 {MAX_FIELD_BYTES} 字节），"
+                            "不是正常保存的网页，拒绝读取")
+    kind, _, rest = value.partition(b";")
+    parameters: dict[bytes, bytes] = {}
+    for name, extended, quoted in _PARAMETER.findall(b";" + rest):
+        text = re.sub(rb"\\(.)", rb"\1", quoted[1:-1]) if quoted.startswith(b'"') else quoted
+        if extended:
+            text = unquote_to_bytes(text.split(b"'", 2)[-1])
+        parameters.setdefault(name.lower(), text)
+    return kind.strip().lower(), parameters
+
+
+def _parts(multipart: _Part, opened: Opened) -> tuple[list[_Part], bool]:
+    """The body parts of a multipart, and whether the closing delimiter ends them (RFC
+    2046: a delimiter is a line of ``--boundary``, ``--boundary--`` for the last; the
+    line break before it is the delimiter's, the one after it ends the line)."""
+    boundary = multipart.parameters.get(b"boundary")
     if not boundary:
         return [], False
-    marker = boundary.encode("ascii", "surrogateescape")
-    delimiter = re.compile(rb"(?:\A|\r?\n)--" + re.escape(marker) + rb"(--)?[ \t]*(?:\r?\n|\Z)")
-    parts: list[bytes] = []
+    body = multipart.body
+    delimiter = re.compile(rb"(?:\A|\r?\n)--" + re.escape(boundary) + rb"(--)?[ \t]*(?=\r?\n|\Z)")
+    pieces: list[bytes] = []
     start = None
+    closed = False
     for match in delimiter.finditer(body):
         if start is not None:
-            parts.append(body[start:match.start()])
-            if len(parts) > MAX_PARTS:
+            pieces.append(body[start:match.start()])
+            if len(pieces) > MAX_PARTS:
                 raise opened.refuse(f"单个文件网页（.mht）中的部分过多（超过 {MAX_PARTS} 个），不是正常保存的网页，拒绝读取")
         if match.group(1):
-            return parts, True
-        start = match.end()
-    if start is not None:
-        parts.append(body[start:])
-    return parts, False
+            closed = True
+            break
+        start = match.end() + (2 if body.startswith(b"\r\n", match.end()) else 1)
+    else:
+        if start is not None:
+            pieces.append(body[start:])
+    return [_part(piece, opened) for piece in pieces], closed
 
 
-def _root(headers: Message, parts: list[bytes], opened: Opened) -> int | None:
+def _root(archive: _Part, parts: list[_Part]) -> int | None:
     """The index of the page part; None when the archive holds no page."""
-    kinds = [_split_headers(part, opened)[0] for part in parts]
-    start = _content_id(collapse_rfc2231_value(headers.get_param("start") or ""))
-    named = next((i for i, part in enumerate(kinds) if start and _content_id(part.get("Content-ID", "")) == start), None)
+    start = _content_id(archive.parameters.get(b"start", b""))
+    named = next((i for i, part in enumerate(parts) if start and part.content_id == start), None)
     root = 0 if named is None else named
-    if kinds[root].get_content_type() in (*_PAGE_TYPES, "multipart/alternative"):
+    if parts[root].kind in (*_PAGE_TYPES, _ALTERNATIVE):
         return root
-    return next((i for i, part in enumerate(kinds) if part.get_content_type() in _PAGE_TYPES), None)
+    return next((i for i, part in enumerate(parts) if part.kind in _PAGE_TYPES), None)
 
 
-def _content_id(value) -> str:
-    """A Content-ID as compared: text (a header holding raw 8-bit bytes is a Header
-    object), without the angle brackets the email package strips from a parameter."""
-    return str(value).strip().removeprefix("<").removesuffix(">").strip()
+def _content_id(value: bytes) -> bytes:
+    """A Content-ID as compared: without its angle brackets (``start`` may name it with
+    or without them)."""
+    return value.strip().removeprefix(b"<").removesuffix(b">").strip()
+
+
+def _decoded(part: _Part, opened: Opened, cut: str | None) -> bytes:
+    """A part's body, its transfer encoding undone; refused with ``cut`` when it cannot
+    be and the file ends inside it."""
+    try:
+        if part.encoding == b"base64":
+            return binascii.a2b_base64(part.body)
+        if part.encoding == b"quoted-printable":
+            return binascii.a2b_qp(part.body)
+    except binascii.Error as exc:
+        raise opened.refuse(cut or f"单个文件网页（.mht）中的网页编码已损坏（{exc}），无法读取；{_AGAIN}") from None
+    return part.body  # 7bit, 8bit, binary: as it is
