@@ -187,6 +187,12 @@ def _archive(*parts: MIMEBase, start: str | None = None) -> bytes:
     return archive.as_bytes()
 
 
+def _archive_of(*parts: bytes) -> bytes:
+    """A web archive of parts given as bytes (headers and body), for what the stdlib will not write."""
+    head = b'MIME-Version: 1.0\nContent-Type: multipart/related; boundary="b"\n\n'
+    return head + b"".join(b"--b\n" + part + b"\n" for part in parts) + b"--b--\n"
+
+
 def _page_part(data: bytes, content_id: str = "", charset: str | None = "gb2312") -> MIMEBase:
     part = MIMEBase("text", "html", **({"charset": charset} if charset else {}))
     part.set_payload(data)
@@ -264,6 +270,16 @@ def test_how_an_archive_names_and_delimits_its_parts_is_read(sources, expected):
     head = b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary*=utf-8''%E4%B8%AD\r\n\r\n"
     encoded = head + "--中\r\n--中\r\n".encode() + page + "\r\n--中--\r\n".encode()
     assert outcome(check_document(encoded, name="encoded.mht")) == expected
+    split = head.replace(b"boundary*=utf-8''%E4%B8%AD", b"boundary*0*=utf-8''%E4; boundary*1*=%B8%AD")
+    assert outcome(check_document(split + encoded[len(head):], name="continued.mht")) == expected
+    body = page.split(b"\n\n", 1)[1]
+    unpadded = page.replace(body, b"<>" + body.rstrip(b"=\n") + b"\n")  # a stray byte, no padding
+    assert unpadded != page and outcome(check_document(_archive_of(unpadded), name="unpadded.mht")) == expected
+    junk = _archive_of(page).replace(b"\n\n", b"\nX-Generator Portal CMS 2.0\n\n", 1)
+    assert outcome(check_document(junk, name="junk.mht")) == expected
+    word = b"Content-Transfer-Encoding: base64 (portal)"
+    labelled = _archive_of(page.replace(b"Content-Transfer-Encoding: base64", word))
+    assert word in labelled and outcome(check_document(labelled, name="labelled.mht")) == expected
     archive = sources["clean"]["archive"].read_bytes()
     assert outcome(check_document(archive.replace(b"\r\n", b"\n"), name="lf.mht")) == expected
     part_cut = archive[:archive.index(b"filelist.xml\r\n") + 40]
@@ -271,9 +287,10 @@ def test_how_an_archive_names_and_delimits_its_parts_is_read(sources, expected):
 
 
 def test_a_page_reads_whatever_odd_charset_or_characters_it_declares(sources, expected):
-    """Word's <meta charset=unicode> over GBK or UTF-8 bytes (a <meta> read as ASCII is in
-    no UTF-16: browsers then read UTF-8), a NUL in a part's charset, a wrong charset on
-    the part of a page that declares none, a control character after a removed element."""
+    """Word's <meta charset=unicode>, or utf-16, over GBK or UTF-8 bytes (a <meta> read as
+    ASCII is in no UTF-16: it says nothing), a NUL in a part's charset, a wrong charset on
+    the part of a page that declares none, a control character -- raw or as a character
+    reference -- after a removed element."""
     page = sources["clean"]["portal"].read_bytes()
     as_text = page.decode("gb18030")
     unicode_meta = as_text.replace("charset=gb2312", "charset=unicode").encode("utf-8")
@@ -282,8 +299,11 @@ def test_a_page_reads_whatever_odd_charset_or_characters_it_declares(sources, ex
     for wrong in ("us-ascii", "utf-8", "utf\x00"):
         archive = check_document(_archive(_page_part(undeclared, charset=wrong)), name="wrong.mht")
         assert outcome(archive) == expected, repr(wrong)
-    controlled = page.replace(b"</body>", b"<div><script>var a = 1;</script>\x0b\x01</div></body>")
-    assert controlled != page and outcome(check_document(controlled, name="control.htm")) == expected
+    for control in (b"\x0b\x01", b"&#11;", b"&#xFFFF;"):
+        controlled = page.replace(b"</body>", b"<div><script>var a = 1;</script>" + control + b"</div></body>")
+        assert controlled != page and outcome(check_document(controlled, name="control.htm")) == expected, control
+    mislabelled = as_text.replace("charset=gb2312", "charset=utf-16").encode("gb18030")
+    assert outcome(check_document(mislabelled, name="utf16.htm")) == expected
 
 
 def test_a_page_of_more_tags_than_a_report_has_is_refused_before_it_is_parsed():

@@ -126,7 +126,7 @@ def parse(data: bytes, charset: str | None = None) -> etree._Element | None:
     return etree.fromstring(text.encode("utf-8", "surrogatepass"), parser)
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # what no page shows and XML forbids
 _ALIASES = {"unicode": "utf-16", "unicodefffe": "utf-16-be"}  # what Word writes for UTF-16
 
 
@@ -142,8 +142,8 @@ def _encoding(head: bytes, carried: str | None = None) -> str:
             return name
     declared = _CHARSET.search(head) or _XML_ENCODING.search(head)
     known = declared and _known(declared.group(1).decode("ascii"))
-    if known:  # a <meta> read as ASCII cannot be in UTF-16 or UTF-32: browsers then read UTF-8
-        return "utf-8" if known.startswith(("utf-16", "utf-32")) else known
+    if known and not known.startswith(("utf-16", "utf-32")):  # a <meta> read as ASCII is in neither
+        return known
     if carried:
         return carried
     try:
@@ -365,11 +365,12 @@ def _remove(el: etree._Element) -> None:
     if parent is None:
         return
     if el.tail:
+        tail = _CONTROL.sub(" ", el.tail)  # libxml2 expands &#11; and &#xFFFF;, which lxml refuses to set
         previous = el.getprevious()
         if previous is not None:
-            previous.tail = (previous.tail or "") + el.tail
+            previous.tail = _CONTROL.sub(" ", previous.tail or "") + tail
         else:
-            parent.text = (parent.text or "") + el.tail
+            parent.text = _CONTROL.sub(" ", parent.text or "") + tail
     parent.remove(el)
 
 

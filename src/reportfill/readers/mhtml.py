@@ -42,8 +42,9 @@ _ARCHIVE_FIELD = re.compile(rb"(?:mime-version|content-type|content-location|sna
 _MULTIPART_RELATED = re.compile(rb"content-type:[ \t]*multipart/related\b", re.I)
 _FIELDS = {name: re.compile(rb"(?:\A|\n)" + name + rb"[ \t]*:([^\r\n]*(?:\r?\n[ \t][^\r\n]*)*)", re.I)
            for name in (b"content-type", b"content-id", b"content-transfer-encoding")}
-_PARAMETER = re.compile(rb""";\s*([!#-'*+.0-9A-Z^-~-]+?)(\*?)\s*=\s*("(?:[^"\\]|\\.)*"|[^;\s]*)""", re.I)
+_PARAMETER = re.compile(rb""";\s*([!#-'+.0-9A-Z^-~-]+)(?:\*(\d{1,3}))?(\*?)\s*=\s*("(?:[^"\\]|\\.)*"|[^;\s]*)""", re.I)
 _PAGE_END = re.compile(rb"</html\s*>", re.I)
+_NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/]")
 _AGAIN = "请用 Word、WPS 或浏览器重新保存为单个文件网页，或改用 DOCX 或网页文件"
 _CUT = "单个文件网页（.mht）不完整：文件在网页中途断开（可能是下载或复制时中断），请重新获取文件"
 
@@ -86,9 +87,11 @@ def read(opened: Opened) -> Document:
         raise opened.refuse(f"单个文件网页（.mht）过大（{megabytes(opened.size)}），超过 {megabytes(MAX_MHTML_BYTES)} 的上限，"
                             "不像是年度报告")
     data = _content(opened.read_all())
-    archive = _part(data, opened) if sniff(data[:MAX_HEADER_BYTES + 4]) else None
-    if archive is None or archive.kind != b"multipart/related":
+    end = _BLANK_LINE.search(data, 0, MAX_HEADER_BYTES + 4)
+    declared = _content_type(_field(data[:end.start() if end else MAX_HEADER_BYTES], b"content-type"), opened)[0]
+    if declared != b"multipart/related":  # asked first: a file that is no archive has no headers to be too long
         raise opened.refuse("不是单个文件网页（.mht）：文件开头不是单个文件网页应有的信息头，可能已损坏或下载不完整；" + _AGAIN)
+    archive = _part(data, opened)
     parts, closed = _parts(archive, opened)
     if not parts:
         raise opened.refuse(f"单个文件网页（.mht）中没有网页正文，文件可能已损坏或不完整；{_AGAIN}")
@@ -127,7 +130,7 @@ def _part(data: bytes, opened: Opened) -> _Part:
         raise opened.refuse(f"单个文件网页（.mht）中的信息头过长（超过 {MAX_HEADER_BYTES // 1024} KB），不是正常保存的网页，拒绝读取")
     head, body = (data[:end.start()], data[end.end():]) if end else (data, b"")
     kind, parameters = _content_type(_field(head, b"content-type"), opened)
-    encoding = _field(head, b"content-transfer-encoding").strip().lower()
+    encoding = (_field(head, b"content-transfer-encoding").split() or [b""])[0].strip(b'"').lower()
     return _Part(kind, parameters, _content_id(_field(head, b"content-id")), encoding, body)
 
 
@@ -144,12 +147,13 @@ def _content_type(value: bytes, opened: Opened) -> tuple[bytes, dict[bytes, byte
         raise opened.refuse(f"单个文件网页（.mht）中的信息头过长（Content-Type 超过 {MAX_FIELD_BYTES} 字节），"
                             "不是正常保存的网页，拒绝读取")
     kind, _, rest = value.partition(b";")
-    parameters: dict[bytes, bytes] = {}
-    for name, extended, quoted in _PARAMETER.findall(b";" + rest):
+    pieces: dict[bytes, dict[int, bytes]] = {}
+    for name, number, extended, quoted in _PARAMETER.findall(b";" + rest):
         text = re.sub(rb"\\(.)", rb"\1", quoted[1:-1]) if quoted.startswith(b'"') else quoted
-        if extended:
-            text = unquote_to_bytes(text.split(b"'", 2)[-1])
-        parameters.setdefault(name.lower(), text)
+        if extended:  # charset'language'%XX…: the charset and language only in the first piece
+            text = unquote_to_bytes(text.split(b"'", 2)[-1] if not number or number == b"0" else text)
+        pieces.setdefault(name.lower(), {}).setdefault(int(number or 0), text)
+    parameters = {name: b"".join(text for _, text in sorted(numbered.items())) for name, numbered in pieces.items()}
     return kind.strip().lower(), parameters
 
 
@@ -197,13 +201,16 @@ def _content_id(value: bytes) -> bytes:
 
 
 def _decoded(part: _Part, opened: Opened, cut: str | None) -> bytes:
-    """A part's body, its transfer encoding undone; refused with ``cut`` when it cannot
-    be and the file ends inside it."""
-    try:
-        if part.encoding == b"base64":
-            return binascii.a2b_base64(part.body)
-        if part.encoding == b"quoted-printable":
-            return binascii.a2b_qp(part.body)
-    except binascii.Error as exc:
-        raise opened.refuse(cut or f"单个文件网页（.mht）中的网页编码已损坏（{exc}），无法读取；{_AGAIN}") from None
-    return part.body  # 7bit, 8bit, binary: as it is
+    """A part's body, its transfer encoding undone. Base64 is read as leniently as mail
+    readers do -- bytes outside its alphabet skipped, left-out padding supplied --; when
+    the file ends inside the part (``cut``, the refusal) an incomplete last group is the cut."""
+    if part.encoding == b"quoted-printable":
+        return binascii.a2b_qp(part.body)
+    if part.encoding != b"base64":
+        return part.body  # 7bit, 8bit, binary: as it is
+    letters = _NOT_BASE64.sub(b"", part.body.partition(b"=")[0])
+    if cut and len(letters) % 4:
+        raise opened.refuse(cut)
+    if len(letters) % 4 == 1:  # a lone sixth of a byte
+        letters = letters[:-1]
+    return binascii.a2b_base64(letters + b"=" * (-len(letters) % 4))
