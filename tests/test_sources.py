@@ -238,7 +238,7 @@ def test_the_pages_own_charset_outranks_the_one_its_part_declares(sources, expec
     undeclared = page.decode("gb18030").replace("charset=gb2312", "").encode("utf-16-le")
     archive = check_document(_archive(_page_part(undeclared, charset="utf-16le")), name="carried.mht")
     assert outcome(archive) == expected
-    with pytest.raises(ReportfillError):  # without the part's word the same bytes are no page
+    with pytest.raises(ReportfillError, match="找不到年度报告的统计表"):  # read without the part's word: noise
         check_document(_archive(_page_part(undeclared, charset=None)), name="unsaid.mht")
 
 

@@ -3,8 +3,8 @@
 :func:`read` opens a file, tells by its content (not its name) what kind it is, and
 hands it to the reader for that kind: DOCX (:mod:`.docx`), an HTML page (:mod:`.html`),
 a page saved as one file (.mht, :mod:`.mhtml`), a PDF (:mod:`.pdf`), or -- through
-LibreOffice -- .doc, .wps, .rtf and .odt (:mod:`.converted`). Everything after this package works on
-:class:`~reportfill.document.Document` alone. A reader is imported when a file of its
+LibreOffice -- .doc, .wps, .rtf and .odt (:mod:`.converted`). Everything after this
+package works on :class:`~reportfill.document.Document` alone. A reader is imported when a file of its
 kind comes: ``fill`` reads back only the DOCX it wrote.
 """
 

@@ -46,6 +46,7 @@ _PARAMETER = re.compile(rb""";\s*([!#-'+.0-9A-Z^-~-]+)(?:\*(\d{1,3}))?(\*?)\s*=\
 _PAGE_END = re.compile(rb"</html\s*>", re.I)
 _NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/]")
 _AGAIN = "请用 Word、WPS 或浏览器重新保存为单个文件网页，或改用 DOCX 或网页文件"
+_NO_PAGE = f"单个文件网页（.mht）中没有网页，只有图片等附属文件；{_AGAIN}"
 _CUT = "单个文件网页（.mht）不完整：文件在网页中途断开（可能是下载或复制时中断），请重新获取文件"
 
 
@@ -97,17 +98,18 @@ def read(opened: Opened) -> Document:
         raise opened.refuse(f"单个文件网页（.mht）中没有网页正文，文件可能已损坏或不完整；{_AGAIN}")
     at = _root(archive, parts)
     if at is None:
-        raise opened.refuse(_CUT if not closed else f"单个文件网页（.mht）中没有网页，只有图片等附属文件；{_AGAIN}")
+        raise opened.refuse(_CUT if not closed else _NO_PAGE)
     page = parts[at]
     if page.kind == _ALTERNATIVE:  # its last page is the one meant to be shown
         pages = [p for p in _parts(page, opened)[0] if p.kind in _PAGE_TYPES]
         if not pages:
-            raise opened.refuse(f"单个文件网页（.mht）中没有网页，只有图片等附属文件；{_AGAIN}")
+            raise opened.refuse(_NO_PAGE)
         page = pages[-1]
-    content = _decoded(page, opened, _CUT if not closed and at == len(parts) - 1 else None)
+    ends_inside = not closed and at == len(parts) - 1  # the file ends inside the page's part
+    content = _decoded(page, opened, _CUT if ends_inside else None)
     if not content.strip():
         raise opened.refuse(f"单个文件网页（.mht）中的网页是空的，文件可能已损坏或不完整；{_AGAIN}")
-    if not closed and at == len(parts) - 1 and not _PAGE_END.search(content[-4096:]):
+    if ends_inside and not _PAGE_END.search(content[-4096:]):
         raise opened.refuse(_CUT)
     if len(content) > html.MAX_HTML_BYTES:
         raise opened.refuse(f"单个文件网页（.mht）中的网页过大（{megabytes(len(content))}），超过 "
