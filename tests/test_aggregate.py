@@ -278,3 +278,21 @@ def test_aggregate_of_takes_one_report(tmp_path):
 ])
 def test_the_area_is_named_from_the_agency(name, area):
     assert area_of(name) == area
+
+
+def test_an_edited_provenance_table_refuses_the_aggregate_before_anything_is_written(parts, tmp_path):
+    out, table = tmp_path / "a.toml", tmp_path / "来源.xlsx"
+    args = ("aggregate", parts, "--agency", "温县人民政府", "--year", 2022, "-o", out, "--provenance", table)
+    assert run(*args).exit_code == 0
+    assert run(*args, "--force").exit_code == 0
+    assert not (tmp_path / "来源.bak.xlsx").exists()  # the table as written is replaced without a copy
+    book = openpyxl.load_workbook(table)
+    book["来源"]["A2"] = "核对过"
+    book.save(table)
+    out.unlink()
+    refused = run(*args)
+    assert refused.exit_code == 2 and "这个表格文件在 reportfill 写出之后被修改或另存过" in refused.output
+    assert not out.exists()  # no TOML without its table
+    done = run(*args, "--force")
+    assert done.exit_code == 0 and f"原文件已保留为：{tmp_path / '来源.bak.xlsx'}" in done.output
+    assert openpyxl.load_workbook(tmp_path / "来源.bak.xlsx")["来源"]["A2"].value == "核对过"

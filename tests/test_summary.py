@@ -164,3 +164,39 @@ def test_the_sheet_names_a_source_as_the_text_report_does(tmp_path):
     reports = summary_sheets([result])[0]
     row = dict(zip([c.header for c in reports.columns], reports.rows[0]))
     assert row["来源"] == "网页" and "来源：网页" in block(result)
+
+
+def test_an_annotated_summary_is_not_overwritten(folder, tmp_path):
+    target = tmp_path / "审核.xlsx"
+    assert run("check", folder, "--summary", target).exit_code in (1, 2)
+    again = run("check", folder, "--summary", target)  # exactly as written: replaced, nothing kept
+    assert f"已写出汇总表：{target}" in again.output and "原文件已保留" not in again.output
+    assert sorted(p.name for p in tmp_path.glob("审核*")) == ["审核.xlsx"]
+
+    book = openpyxl.load_workbook(target)  # the office's notes, saved as Excel or WPS would
+    book["报告"]["A1"].comment = None
+    book["报告"].cell(row=2, column=len(REPORT_COLUMNS) + 1, value="已电话通知整改")
+    book.save(target)
+    annotated = target.read_bytes()
+    refused = run("check", folder, "--summary", target)
+    assert refused.exit_code == 2 and refused.stdout == ""  # refused before any report was read
+    assert (f"{target}：这个表格文件在 reportfill 写出之后被修改或另存过，为免丢失其中的内容，没有覆盖；"
+            "要覆盖请加 --force（原文件会保留为 审核.bak.xlsx）") in refused.stderr
+    assert target.read_bytes() == annotated
+
+    forced = run("check", folder, "--summary", target, "--force")
+    assert f"原文件已保留为：{tmp_path / '审核.bak.xlsx'}" in forced.output
+    assert (tmp_path / "审核.bak.xlsx").read_bytes() == annotated
+    assert openpyxl.load_workbook(target)["报告"].max_column == len(REPORT_COLUMNS)
+
+
+def test_a_csv_summary_there_is_replaced_only_with_force(folder, tmp_path):
+    target, findings = tmp_path / "审核.csv", tmp_path / "审核-问题.csv"
+    findings.write_text("自己的笔记", encoding="utf-8")  # the second file is someone's too
+    refused = run("check", folder, "--summary", target)
+    assert refused.exit_code == 2 and f"{findings}：这个表格文件已存在，且不是 reportfill 刚写出的原样" in refused.stderr
+    assert not target.exists()
+    forced = run("check", folder, "--summary", target, "--force")
+    assert forced.exit_code in (1, 2) and target.is_file()
+    assert (tmp_path / "审核-问题.bak.csv").read_text(encoding="utf-8") == "自己的笔记"
+    assert findings.read_bytes().startswith(b"\xef\xbb\xbf")

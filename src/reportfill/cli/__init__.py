@@ -11,6 +11,8 @@ import importlib
 
 import click
 
+from .usage import Group
+
 # Command name -> the module of this package that defines ``command``, in help order.
 COMMANDS = {
     "new": "new",
@@ -24,7 +26,7 @@ COMMANDS = {
 }
 
 
-class _Commands(click.Group):
+class _Commands(Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
 
@@ -34,6 +36,6 @@ class _Commands(click.Group):
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="reportfill")
+@click.version_option(package_name="reportfill", help="显示版本号", message="%(prog)s %(version)s")
 def main():
     """生成与核对政府信息公开工作年度报告（DOCX）。"""

@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from ..rules.catalogue import as_help
-from .common import library_errors, with_progress
+from .common import echo_backup, library_errors, with_progress
+from .usage import JOBS, PathValue, command, option
 
 _HELP = f"""核对年度报告的表格勾稽关系和结构，多个文件逐个核对。
 
@@ -30,21 +31,23 @@ _HELP = f"""核对年度报告的表格勾稽关系和结构，多个文件逐�
 """
 
 
-@click.command("check", help=_HELP)
-@click.argument("reports", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--previous", type=click.Path(path_type=Path),
+@command("check", help=_HELP)
+@click.argument("reports", nargs=-1, required=True, type=PathValue(path_type=Path))
+@option("--previous", type=PathValue(path_type=Path),
               help="上一年度的报告（TOML 输入，或 DOCX 等任何能读取的报告）：核对跨年衔接（R6 结转、R7 现行有效件数），"
                    "并计算正文与上年的重复率（D1）。给多个报告时，它们须是同一机关的。")
-@click.option("--previous-dir", type=click.Path(path_type=Path),
+@option("--previous-dir", type=PathValue(path_type=Path),
               help="上一年度各机关报告（或 TOML 输入）所在的文件夹：每份报告与本机关上一年度的报告配对后核对 R6、R7、D1。")
-@click.option("--summary", type=click.Path(dir_okay=False, path_type=Path),
+@option("--summary", type=PathValue(dir_okay=False, path_type=Path),
               help="另写一个汇总表：.xlsx（第 1 张表每个文件一行，第 2 张表每条问题一行），"
                    "或 .csv（问题写在旁边的 …-问题.csv）。")
-@click.option("--aggregate-of", multiple=True, type=click.Path(path_type=Path),
+@option("--force", is_flag=True,
+              help="覆盖已有的 --summary 表格（它在 reportfill 写出之后被修改过，或不是 reportfill 写的）；原文件保留为 “文件名.bak.xlsx”。")
+@option("--aggregate-of", multiple=True, type=PathValue(path_type=Path),
               help="核对一份汇总报告：它的每个单元格应等于这些文件或文件夹中各单位报告（或 TOML 输入）之和（A1）。可给多次。")
-@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出；多个文件时输出列表。")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help="同时处理的进程数。默认：CPU 核数。")
-def command(reports, previous, previous_dir, summary, aggregate_of, as_json, jobs):
+@option("--json", "as_json", is_flag=True, help="以 JSON 输出；多个文件时输出列表。")
+@option("-j", "--jobs", type=JOBS, help="同时处理的进程数。默认：CPU 核数。")
+def command(reports, previous, previous_dir, summary, force, aggregate_of, as_json, jobs):
     from ..findings import exit_code
     from ..reporters import REPORTER_BY_NAME
     from ..reporters.text import count_line
@@ -59,6 +62,11 @@ def command(reports, previous, previous_dir, summary, aggregate_of, as_json, job
         raise click.UsageError("--summary 的文件名应以 .xlsx 或 .csv 结尾")
     pairing, written = None, []
     with library_errors():
+        if summary:  # before the run: an annotated summary there refuses it at once
+            from ..reporters.sheets import backups
+            from ..reporters.summary import summary_files
+
+            backups(summary_files(summary), force=force)
         if previous_dir:
             from ..workflows.pairing import check_paired, last_years
 
@@ -78,7 +86,7 @@ def command(reports, previous, previous_dir, summary, aggregate_of, as_json, job
         if summary:
             from ..reporters.summary import write_summary
 
-            written = write_summary(results, summary)
+            written = write_summary(results, summary, force=force)
     click.echo(REPORTER_BY_NAME["json" if as_json else "text"](results))
     if not as_json and (len(results) > 1 or any(Path(r).is_dir() for r in reports)):
         click.echo("\n" + count_line(results))
@@ -86,7 +94,8 @@ def command(reports, previous, previous_dir, summary, aggregate_of, as_json, job
         from ..reporters.text import pairing_block
 
         click.echo("\n" + pairing_block(pairing), err=as_json)
-    for path in written:
+    for path, backup in written:
         click.echo(f"已写出汇总表：{path}", err=as_json)
+        echo_backup(backup, err=as_json)
     unreadable = pairing.unreadable if pairing is not None else []
     raise SystemExit(exit_code([*results, *unreadable]))

@@ -34,10 +34,10 @@ def library_errors() -> Iterator[None]:
         raise Failed([f.message for f in exc.findings], 1) from None
 
 
-def echo_backup(backup) -> None:
+def echo_backup(backup, *, err: bool = False) -> None:
     """Say where ``--force`` kept the file it replaced, if it replaced one."""
     if backup is not None:
-        click.echo(f"原文件已保留为：{backup}")
+        click.echo(f"原文件已保留为：{backup}", err=err)
 
 
 def with_progress(count: int, run, label: str):

@@ -7,15 +7,16 @@ from pathlib import Path
 import click
 
 from .common import echo_backup, library_errors
+from .usage import YEAR, PathValue, command, option
 
 
-@click.command("extract")
-@click.argument("report", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@command("extract")
+@click.argument("report", type=PathValue(dir_okay=False, path_type=Path))
+@option("-o", "--output", type=PathValue(dir_okay=False, path_type=Path),
               help="写出的 TOML 输入。默认：inputs/{机关名称}-{年度}.toml")
-@click.option("--agency", help="机关名称，用于报告标题中没有写明、或要改用另一写法时。")
-@click.option("--year", type=int, help="报告年度，用于报告中没有写明时。")
-@click.option("--force", is_flag=True, help="覆盖已有的文件；原文件保留为 “文件名.bak.toml”。")
+@option("--agency", help="机关名称，用于报告标题中没有写明、或要改用另一写法时。")
+@option("--year", type=YEAR, help="报告年度，用于报告中没有写明时。")
+@option("--force", is_flag=True, help="覆盖已有的文件；原文件保留为 “文件名.bak.toml”。")
 def command(report, output, agency, year, force):
     """把一份 2021 年格式的年度报告提取为 TOML 输入：每个数字、各部分的段落和小标题，注释为规定的栏目名称。
 
@@ -30,7 +31,9 @@ def command(report, output, agency, year, force):
 
     with library_errors():
         extracted, (target, backup) = write_extracted(report, output, force=force, agency=agency, year=year)
-    click.echo(f"已提取：{target}（可运行 reportfill fill {target}）")
+    then = (f"可运行 reportfill fill {target}" if extracted.ok
+            else f"请先按下面列出的问题改正 {target}，再运行 reportfill fill {target}")
+    click.echo(f"已提取：{target}（{then}）")
     echo_backup(backup)
     if extracted.zeroed:
         click.echo("以下单元格在原报告中没有数字，已按 0 写入，请核实：", err=True)

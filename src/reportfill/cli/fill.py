@@ -7,21 +7,22 @@ from pathlib import Path
 import click
 
 from .common import library_errors, with_progress
+from .usage import JOBS, PathValue, command, option
 
 
-@click.command("fill")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path),
+@command("fill")
+@click.argument("inputs", nargs=-1, required=True, type=PathValue(path_type=Path))
+@option("-o", "--output", type=PathValue(path_type=Path),
               help="输出的 DOCX 文件（只给一个输入时可用）。默认：outputs/{标题}.docx")
-@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("outputs"),
+@option("--out-dir", type=PathValue(file_okay=False, path_type=Path), default=Path("outputs"),
               show_default=True, help="输出文件夹。")
-@click.option("--template", type=click.Path(dir_okay=False, path_type=Path),
+@option("--template", type=PathValue(dir_okay=False, path_type=Path),
               help="用自己在 Word 中改过样式的模板副本来填写。")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help="同时处理的进程数。默认：CPU 核数。")
-@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 导出 PDF，放在每个 DOCX 旁边。")
-@click.option("--previous", type=click.Path(dir_okay=False, path_type=Path),
+@option("-j", "--jobs", type=JOBS, help="同时处理的进程数。默认：CPU 核数。")
+@option("--pdf", is_flag=True, help="同时用 LibreOffice 导出 PDF，放在每个 DOCX 旁边。")
+@option("--previous", type=PathValue(dir_okay=False, path_type=Path),
               help="上一年度的报告（TOML 或 DOCX 等）：核对跨年衔接（R6、R7），并计算正文与上年的重复率（D1）。只能用于一个输入文件。")
-@click.option("--force", is_flag=True,
+@option("--force", is_flag=True,
               help="替换已在 Word/WPS 中改动过的、或不是 reportfill 生成的同名 DOCX；原文件保留为 “文件名.bak.docx”。")
 def command(inputs, output, out_dir, template, jobs, pdf, previous, force):
     """把 TOML 输入填写成年度报告 DOCX，并重新打开核对所有合计。

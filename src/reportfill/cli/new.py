@@ -8,18 +8,19 @@ from pathlib import Path
 import click
 
 from .common import echo_backup, library_errors
+from .usage import YEAR, PathValue, command, option
 
 
-@click.command("new")
+@command("new")
 @click.argument("agency")
-@click.argument("year", type=int)
-@click.option("--from", "last", type=click.Path(dir_okay=False, path_type=Path),
+@click.argument("year", type=YEAR)
+@option("--from", "last", type=PathValue(dir_okay=False, path_type=Path),
               help="上一年度的报告（TOML 输入，或 DOCX 等任何能读取的报告）：结转数字、小标题沿用上年，上年的文字放在注释中供对照。")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@option("-o", "--output", type=PathValue(dir_okay=False, path_type=Path),
               help="输入文件的路径。默认：inputs/{机关名称}-{年度}.toml")
-@click.option("--gap-year", is_flag=True,
+@option("--gap-year", is_flag=True,
               help="与 --from 同用：上一年度没有报告（中间有一年没有报告），允许用更早年度的报告为基础。")
-@click.option("--force", is_flag=True,
+@option("--force", is_flag=True,
               help="覆盖已有的文件，原文件保留为 “文件名.bak.toml”；与 --from 同用时也像 --gap-year 一样允许用更早年度的报告。")
 def command(agency, year, last, output, gap_year, force):
     """为一个机关、一个年度新建 TOML 输入：所有栏目齐全，注释为规定的栏目名称。

@@ -5,11 +5,12 @@ from __future__ import annotations
 import click
 
 from .common import library_errors
+from .usage import PathValue, command, option
 
 
-@click.command("preview")
-@click.argument("reports", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
-@click.option("-o", "--output-dir", "out_dir", type=click.Path(file_okay=False, path_type=str),
+@command("preview")
+@click.argument("reports", nargs=-1, required=True, type=PathValue(dir_okay=False, path_type=str))
+@option("-o", "--output-dir", "out_dir", type=PathValue(file_okay=False, path_type=str),
               help="图片输出目录（默认：报告旁的 “文件名-pages” 文件夹）。")
 def command(reports, out_dir):
     """把报告的每一页导出为 PNG 图片（需要 LibreOffice 和 pdftoppm）。"""

@@ -10,15 +10,16 @@ from pathlib import Path
 import click
 
 from .common import library_errors
+from .usage import Integer, PathValue, command, option
 
 
-@click.command("serve")
-@click.argument("folder", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--port", type=click.IntRange(0, 65535), default=8421, show_default=True,
+@command("serve")
+@click.argument("folder", default=".", type=PathValue(exists=True, file_okay=False, path_type=Path))
+@option("--port", type=Integer(0, 65535, example=8421), default=8421, show_default=True,
               help="端口；0 表示任选一个空闲端口。")
-@click.option("--host", default="127.0.0.1", show_default=True,
+@option("--host", default="127.0.0.1", show_default=True,
               help="监听的地址。默认只有本机可以访问；改为其他地址会让网络上的其他计算机也能打开（没有登录验证）。")
-@click.option("--no-browser", is_flag=True, help="不自动打开浏览器。")
+@option("--no-browser", is_flag=True, help="不自动打开浏览器。")
 def command(folder, port, host, no_browser):
     """在本机打开网页表单：按规定格式显示三张统计表，边填边核对，一键生成 DOCX。
 

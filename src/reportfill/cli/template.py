@@ -7,12 +7,13 @@ from pathlib import Path
 import click
 
 from .common import echo_backup, library_errors
+from .usage import PathValue, command, option
 
 
-@click.command("template")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("报告模板.docx"),
+@command("template")
+@option("-o", "--output", type=PathValue(dir_okay=False, path_type=Path), default=Path("报告模板.docx"),
               show_default=True, help="模板副本的文件名。")
-@click.option("--force", is_flag=True, help="覆盖已有的文件；原文件保留为 “文件名.bak.docx”。")
+@option("--force", is_flag=True, help="覆盖已有的文件；原文件保留为 “文件名.bak.docx”。")
 def command(output, force):
     """导出 reportfill 的报告模板，在 Word 或 WPS 中修改样式后用 fill --template 填写。
 

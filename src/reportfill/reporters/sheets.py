@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Literal
 
 from ..errors import Problem, ReportfillError
-from ..files import commit, stage
+from ..files import Written, backup_name, replace_keeping, stage
+from ..writers import fingerprint
 
 Kind = Literal["text", "number", "percent", "date"]
 Cell = str | int | Decimal | float | datetime.date | None
@@ -51,8 +52,11 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    from openpyxl.packaging.custom import StringProperty
+
     book = Workbook()
     book.remove(book.active)
+    book.custom_doc_props.append(StringProperty(name=fingerprint.PROPERTY, value="-"))
     bold, grey = Font(bold=True), PatternFill("solid", fgColor="DDDDDD")
     wrap = Alignment(wrap_text=True, vertical="center")
     for sheet in sheets:
@@ -78,7 +82,7 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
         ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{max(1, ws.max_row)}"
     out = io.BytesIO()
     book.save(out)
-    return out.getvalue()
+    return fingerprint.stamp_package(out.getvalue())
 
 
 def csv_bytes(sheet: Sheet) -> bytes:
@@ -91,23 +95,56 @@ def csv_bytes(sheet: Sheet) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def csv_path(path: Path, sheet: Sheet, first: bool) -> Path:
-    """Where a sheet's CSV goes: the first at ``path``, the others beside it."""
-    return path if first else path.with_name(f"{path.stem}-{sheet.title}{path.suffix}")
-
-
-def write_sheets(path: Path, sheets: Sequence[Sheet]) -> list[Path]:
-    """Write ``sheets`` as an XLSX workbook, or, for a ``.csv`` path, as one CSV file per
-    sheet (the first at ``path``, each other beside it named after its sheet). All files
-    are written or none. Returns the paths written."""
+def sheet_files(path: Path, titles: Sequence[str]) -> list[Path]:
+    """The files that writing sheets titled ``titles`` at ``path`` makes: the workbook,
+    or a CSV per sheet, the first at ``path`` and the others beside it named after theirs."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        files = [(path, xlsx_bytes(sheets))]
-    elif suffix == ".csv":
-        files = [(csv_path(path, s, i == 0), csv_bytes(s)) for i, s in enumerate(sheets)]
+        return [path]
+    if suffix == ".csv":
+        return [path if i == 0 else path.with_name(f"{path.stem}-{title}{path.suffix}") for i, title in enumerate(titles)]
+    raise ReportfillError(Problem(str(path), "表格文件的扩展名应为 .xlsx（Excel、WPS 表格）或 .csv"))
+
+
+def backups(files: Sequence[Path], *, force: bool) -> dict[Path, Path | None]:
+    """Where each of ``files`` that exists is kept when it is replaced (None: nowhere).
+
+    A table an office has annotated is its work. A workbook exactly as reportfill wrote
+    it (its fingerprint, as a filled DOCX carries one) is replaced as it is; any other
+    file there -- a workbook saved in Excel or WPS since, a CSV (which has no place for a
+    fingerprint), someone else's file -- is refused, or with ``force`` kept as
+    ``name.bak.ext``. Called before a long run, it refuses before the work is done."""
+    kept: dict[Path, Path | None] = {}
+    for target in map(Path, files):
+        if not target.is_file():
+            continue
+        found = fingerprint.state(target) if target.suffix.lower() == ".xlsx" else fingerprint.State.FOREIGN
+        if found is fingerprint.State.UNCHANGED:
+            kept[target] = None
+            continue
+        backup = backup_name(target)
+        if not force:
+            why = ("在 reportfill 写出之后被修改或另存过" if found is fingerprint.State.EDITED
+                   else "已存在，且不是 reportfill 刚写出的原样")
+            raise ReportfillError(Problem(str(target), (
+                f"这个表格文件{why}，为免丢失其中的内容，没有覆盖；要覆盖请加 --force（原文件会保留为 {backup.name}），"
+                "或换一个文件名")))
+        kept[target] = backup
+    return kept
+
+
+def write_sheets(path: Path, sheets: Sequence[Sheet], *, force: bool = False) -> list[Written]:
+    """Write ``sheets`` as an XLSX workbook, or, for a ``.csv`` path, as one CSV file per
+    sheet (the first at ``path``, each other beside it named after its sheet). All files
+    are written or none; a file there is replaced as :func:`backups` says. Returns the
+    files written, with where each replaced file was kept."""
+    targets = sheet_files(path, [s.title for s in sheets])
+    kept = backups(targets, force=force)
+    if Path(path).suffix.lower() == ".xlsx":
+        files = [(targets[0], xlsx_bytes(sheets))]
     else:
-        raise ReportfillError(Problem(str(path), "表格文件的扩展名应为 .xlsx（Excel、WPS 表格）或 .csv"))
+        files = [(target, csv_bytes(s)) for target, s in zip(targets, sheets)]
     staged = []
     try:
         for target, data in files:
@@ -117,8 +154,8 @@ def write_sheets(path: Path, sheets: Sequence[Sheet]) -> list[Path]:
             tmp.unlink(missing_ok=True)
         raise
     for tmp, target in staged:
-        commit(tmp, target)
-    return [target for _, target in staged]
+        replace_keeping(tmp, target, kept.get(target))
+    return [Written(target, kept.get(target)) for _, target in staged]
 
 
 def _csv_text(column: Column, value: Cell) -> str:

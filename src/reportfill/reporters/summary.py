@@ -23,7 +23,8 @@ from ..readers.source import KIND_NAMES
 from ..report import Values
 from ..rules.catalogue import SEVERITY_NAMES
 from ..rules.tables import is_number
-from .sheets import Column, Sheet, write_sheets, xlsx_bytes
+from ..files import Written
+from .sheets import Column, Sheet, sheet_files, write_sheets, xlsx_bytes
 from .text import format_name
 
 _VERDICTS = {"ok": "通过", "rejected": "不通过", "bad": "无法读取", "skipped": "跳过"}
@@ -71,9 +72,17 @@ FINDING_COLUMNS = (
 )
 
 
+TITLES = ("报告", "问题")  # the sheets; a CSV summary's second file is named after the second
+
+
+def summary_files(path: Path) -> list[Path]:
+    """The files :func:`write_summary` writes at ``path``."""
+    return sheet_files(path, TITLES)
+
+
 def summary_sheets(results: Sequence[Result]) -> list[Sheet]:
     """Sheet 1, one row per file; sheet 2, one row per finding."""
-    reports, findings = Sheet("报告", REPORT_COLUMNS), Sheet("问题", FINDING_COLUMNS)
+    reports, findings = Sheet(TITLES[0], REPORT_COLUMNS), Sheet(TITLES[1], FINDING_COLUMNS)
     for result in results:
         read = result.report
         agency = read.agency if read else ""
@@ -96,7 +105,8 @@ def summary_xlsx(results: Sequence[Result]) -> bytes:
     return xlsx_bytes(summary_sheets(results))
 
 
-def write_summary(results: Sequence[Result], path: Path) -> list[Path]:
+def write_summary(results: Sequence[Result], path: Path, *, force: bool = False) -> list[Written]:
     """Write the summary to ``path``: an XLSX workbook, or for ``.csv`` the reports at
-    ``path`` and the findings beside it (``…-问题.csv``). Returns the files written."""
-    return write_sheets(path, summary_sheets(results))
+    ``path`` and the findings beside it (``…-问题.csv``). A file there is replaced as
+    :func:`~reportfill.reporters.sheets.backups` says. Returns the files written."""
+    return write_sheets(path, summary_sheets(results), force=force)

@@ -12,6 +12,7 @@ and no longer matches.
 from __future__ import annotations
 
 import hashlib
+import io
 import posixpath
 import zipfile
 from collections.abc import Iterable
@@ -71,8 +72,26 @@ def stamped(custom_xml: bytes | None, fingerprint: str) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+def stamp_package(data: bytes) -> bytes:
+    """A package that already has a custom-properties part (an XLSX openpyxl saved with
+    the property in it), rezipped with the property set to the digest of its other
+    members: so that :func:`state` knows it as reportfill's until someone saves it."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        custom = _custom_member(archive)
+        members = [(info, archive.read(info)) for info in archive.infolist()]
+    if custom is None:
+        raise ValueError("the package has no custom-properties part to stamp")
+    mark = digest((info.filename, member) for info, member in members if info.filename != custom)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info, member in members:
+            target.writestr(info, stamped(member, mark) if info.filename == custom else member)
+    return out.getvalue()
+
+
 def state(path: Path) -> State:
-    """Whether ``path`` is a DOCX reportfill wrote and nobody changed since."""
+    """Whether ``path`` is a package (a DOCX, an XLSX) reportfill wrote and nobody changed
+    since."""
     try:
         with zipfile.ZipFile(path) as archive:
             custom = _custom_member(archive)
