@@ -10,13 +10,13 @@ from lxml import etree
 from reportfill.document import Cell, Paragraph, Table
 from reportfill.readers.docx.grid import MAX_COLUMNS, MAX_ROWS
 from reportfill.readers.docx.wordml import (BODY, BR, CELL_DEL, CR, DEL, GRID_BEFORE, GRID_SPAN, H_MERGE, HIDDEN,
-                                            NO_BREAK_HYPHEN, P, T, TAB, TBL, TC, TC_PR, TR, TR_PR, V_MERGE, WRAPPERS,
-                                            int_val, val)
+                                            NO_BREAK_HYPHEN, OFF, P, R, R_PR, T, TAB, TBL, TC, TC_PR, TR, TR_PR,
+                                            V_MERGE, VANISH, WRAPPERS, int_val, val)
 
 
 def properties(el, tag: str):
-    """A row's or cell's property element, which the schema puts first (a row's may
-    follow its w:tblPrEx)."""
+    """A row's, cell's or run's property element, which the schema puts first (a row's
+    may follow its w:tblPrEx)."""
     for child in el[:2]:
         if child.tag == tag:
             return child
@@ -45,6 +45,13 @@ def _cells(tr):
             yield tc
 
 
+def _vanished(run) -> bool:
+    """Whether a run is formatted as hidden text."""
+    props = properties(run, R_PR)
+    vanish = props.find(VANISH) if props is not None else None
+    return vanish is not None and val(vanish) not in OFF
+
+
 def _collect(el, out):
     for child in el:
         tag = child.tag
@@ -56,7 +63,7 @@ def _collect(el, out):
             out.append("\n")
         elif tag == NO_BREAK_HYPHEN:
             out.append("-")
-        elif tag in HIDDEN or tag == TBL or not isinstance(tag, str):
+        elif tag in HIDDEN or tag == TBL or not isinstance(tag, str) or (tag == R and _vanished(child)):
             continue
         else:
             _collect(child, out)

@@ -84,6 +84,11 @@ CASES = {
                             [DISCLOSED + "这一行的方括号 [ 缺少结尾的 ]：请在最后一个数后面加上 ]"]),
     "duplicated key": (edit("year = 2021", "year = 2021\nyear = 2022"),
                        ["第5行，报告年度（year）：同一个键写了两次（第4行和第5行），重复了：请删去其中一处"]),
+    "syntax error in a table written as an array": (
+        edit("[proactive]", "[[proactive]]").replace("licenses            = 9", "licenses            = ９", 1), [
+            "第35行第23列：“９”是全角数字：请改用半角（英文输入状态下）的“9”。应写成：licenses = 9"]),
+    "syntax error in items written as a table": (edit("[[overview.items]]          # （一）", "[overview.items]")
+                                                 .replace('title = "', "title = “", 1), ["这里用了中文引号（“）"]),
     # ---- a table header or a row label typed as a key
     "column header as a key": (edit(D, D + "\n自然人 = 1"), [
         "第46行：“自然人”是表三的栏目（列）名称，不能当作键：表三每一行写成方括号里的 6 个数，依次是 自然人、商业企业、"
@@ -109,6 +114,17 @@ CASES = {
         "第43行，三、收到和处理政府信息公开申请情况中的“recieved”（applications.recieved）：不认识的键“recieved”，"
         "是不是想写“received”（表三 一、本年新收政府信息公开申请数量）？"]),
     # ---- numbers
+    "a count longer than a cell holds": (edit("licenses            = 9", "licenses            = " + "9" * 31), [
+        LICENSES + "写的是 " + "9" * 31 + "：数字过大（31 位），至多 30 位：请核对"]),
+    "an amount longer than a cell holds": (edit("fees                = 28.1632", "fees                = 1e30"), [
+        FEES + "写的是 1000000000000000000000000000000：数字过大（31 位），至多 30 位：请核对"]),
+    "an amount with more decimals than a cell holds": (edit("fees                = 28.1632", "fees = 1e-31"), [
+        "小数位过多（31 位），至多 30 位"]),
+    "an amount of minus zero": (edit("fees                = 28.1632", "fees = -0.0"), [FEES + "写的是 -0.0：0 前面不要写负号"]),
+    "agency on two lines": (edit('agency = "温县教育局"', 'agency = "温县\\n教育局"'), [
+        "第3行，机关名称（agency）：只能写成一行，不能换行"]),
+    "agency too long": (edit('agency = "温县教育局"', 'agency = "' + "长" * 61 + '"'), [
+        "第3行，机关名称（agency）：太长（61 个字），至多 60 个字"]),
     "number in quotes": (edit("licenses            = 9", 'licenses            = "9"'),
                          [LICENSES + '写的是 "9"：数字不要加引号。应写成：licenses = 9']),
     "number in quotes in an array": (edit(D, 'disclosed        = ["1", 0, 0, 0, 0, 0]'), [

@@ -693,3 +693,42 @@ def test_check_command_previous(tmp_path):
     assert {f["rule"] for f in json.loads(done.output)["findings"]} >= {"R6"}
     missing = runner.invoke(main, ["check", str(current), "--previous", str(tmp_path / "none.docx")])
     assert missing.exit_code == 2 and "找不到这个文件" in missing.output
+
+
+def _with_cell_xml(data: bytes, old: bytes, new: bytes) -> bytes:
+    package = Package(data)
+    xml = etree.tostring(package.root)
+    assert xml.count(old) >= 1, old
+    package.root = etree.fromstring(xml.replace(old, new, 1))
+    return package.to_bytes()
+
+
+def test_hidden_text_in_a_cell_is_not_read():
+    """A run formatted as hidden text (w:vanish) is neither shown nor printed by Word: a
+    cell showing 28.16 reads 28.16, whatever hidden digits follow it."""
+    values = reconciling_values(FORMAT_2021, seed=3)
+    key = ("proactive", "fees", "amount")
+    data = build_report(FORMAT_2021, {**values, key: Decimal("28.16")}, 2021)
+    shown = b"<w:t>28.16</w:t></w:r>"
+    hidden = _with_cell_xml(data, shown, shown + b"<w:r><w:rPr><w:vanish/></w:rPr><w:t>99</w:t></w:r>")
+    assert check_document(hidden).report.values[key] == Decimal("28.16")
+    turned_off = _with_cell_xml(data, shown, shown + b'<w:r><w:rPr><w:vanish w:val="0"/></w:rPr><w:t>99</w:t></w:r>')
+    assert check_document(turned_off).report.values[key] == Decimal("28.1699")
+
+
+@pytest.mark.parametrize("text", ["10²", "107¹", "①"])
+def test_a_superscript_or_circled_digit_is_no_number(text):
+    """NFKC would read "10²" as 102: a cell holding one is reported as holding no number."""
+    values = reconciling_values(FORMAT_2021, seed=4)
+    key = ("proactive", "licenses", "decisions")
+    result = check_document(build_report(FORMAT_2021, values, 2021, texts={key: text}))
+    assert key not in result.report.values
+    assert any(f.cell == key and text in f.message for f in result.findings), [f.message for f in result.findings]
+
+
+def test_an_amount_of_thirty_digits_is_warned_about_exactly():
+    values = reconciling_values(FORMAT_2021, seed=5)
+    key = ("proactive", "fees", "amount")
+    result = check_document(build_report(FORMAT_2021, values, 2021, texts={key: "9" * 30}))
+    [r11] = [f for f in result.findings if f.rule == "R11"]
+    assert r11.expected == "99999999999999999999999999.9999"

@@ -17,13 +17,14 @@ from click.testing import CliRunner
 from docx_fixtures import Package, build_report, reconciling_values
 from reportfill.readers import source
 from reportfill.readers.docx import package as docx_package
-from reportfill.readers.docx import MAX_BLOCKS
+from reportfill.readers.docx import MAX_BLOCKS, MAX_CELLS
 from reportfill.workflows.check import check_document
 from reportfill.cli import main
 from reportfill.errors import ReportfillError
 from reportfill.format.formats import FORMAT_2021
 
 SECRET = "TOP-SECRET-CONTENT-42"
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 @pytest.fixture(scope="module")
@@ -259,3 +260,89 @@ def test_the_font_table_of_a_file_given_to_preview_or_fill_pdf_is_read_under_the
     assert declared_fonts([good]) == ["仿宋_GB2312"]
     assert declared_fonts([bomb, entities]) == []
     assert declared_fonts([bomb, good]) == ["仿宋_GB2312"]
+
+
+def test_a_damaged_part_in_another_compression_is_refused_as_damaged(report):
+    data = bytearray(replace_part(report, "word/document.xml", Package(report).parts["word/document.xml"],
+                                  compression=zipfile.ZIP_LZMA))
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as z:
+        info = z.getinfo("word/document.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for i in range(start + 20, start + 200):  # the LZMA stream itself, past its header
+        data[i] ^= 0x5A
+    assert refused(bytes(data)) == "DOCX 文件已损坏：word/document.xml 无法解压"
+
+
+def _with_directory_entries(data: bytes, extra: int, *, declared: int | None = None) -> bytes:
+    """``data`` with ``extra`` empty entries added to its central directory, the end
+    record declaring ``declared`` entries (default: as many as there are)."""
+    end = data.rfind(b"PK\x05\x06")
+    count, size, offset = struct.unpack_from("<HII", data, end + 10)
+    added = b"".join(struct.pack("<4s6H3I5H2I", b"PK\x01\x02", 20, 20, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0)
+                     + b"x%07d" % i for i in range(extra))
+    total = count + extra if declared is None else declared
+    return (data[:offset + size] + added
+            + struct.pack("<4s4H2IH", b"PK\x05\x06", 0, 0, total & 0xFFFF, total & 0xFFFF, size + len(added), offset, 0))
+
+
+def test_a_central_directory_larger_than_its_declared_count_is_refused(report):
+    """The zip module reads the directory by its size, whatever count the end record
+    declares: a small count over a huge directory is refused by its size."""
+    entries = docx_package.MAX_DIRECTORY_BYTES // 54 + 1
+    message = refused(_with_directory_entries(report, entries, declared=20))
+    assert message.startswith("压缩包的目录过大（4 MB）")
+
+
+def test_a_zip64_end_record_is_followed_for_the_count(report):
+    """Streaming writers may leave 0xFFFF in the classic end record and put the counts
+    in the ZIP64 one: such a DOCX is read, not refused as holding 65 535 entries."""
+    end = report.rfind(b"PK\x05\x06")
+    count, size, offset = struct.unpack_from("<HII", report, end + 10)
+    zip64 = struct.pack("<4sQ2H2I4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, count, count, size, offset)
+    locator = struct.pack("<4sIQI", b"PK\x06\x07", 0, end, 1)
+    classic = struct.pack("<4s4H2IH", b"PK\x05\x06", 0xFFFF, 0xFFFF, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0)
+    data = report[:end] + zip64 + locator + classic
+    assert len(zipfile.ZipFile(io.BytesIO(data)).namelist()) == count
+    assert check_document(data, name="zip64.docx").ok
+
+
+def test_a_few_kilobytes_of_empty_cells_are_refused_before_the_tables_are_matched():
+    """Empty cells cost seven bytes each and hold no paragraph, so the block limit does
+    not see them; matching a format against thousands of rows of them took minutes."""
+    body = ("<w:tbl>" + ("<w:tr>" + "<w:tc/>" * 64 + "</w:tr>") * 1000 + "</w:tbl>") * 3
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("word/document.xml", f'<w:document xmlns:w="{W}"><w:body>{body}</w:body></w:document>')
+    assert len(data.getvalue()) < 10_000
+    assert refused(data.getvalue()) == f"文档中的表格单元格过多（超过 {MAX_CELLS} 个），不像是年度报告，拒绝核对"
+
+
+def _one_page_pdf(page: bytes, content: bytes = b"") -> bytes:
+    """A PDF of one page with ``page`` in its page dictionary, and a correct xref."""
+    objects = [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+               b"<</Type/Page/Parent 2 0 R/Contents 4 0 R/Resources<</Font<</F 5 0 R>>>>" + page + b">>",
+               b"<</Length %d>>stream\n" % len(content) + content + b"\nendstream",
+               b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 6\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<</Size 6/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
+
+
+@pytest.mark.parametrize("page", [b"", b"/MediaBox[0 0 612 792]/Rotate/X", b"/MediaBox[0 0 612]",
+                                  b"/MediaBox[0 0 612 792]/CropBox[0 0]", b"/MediaBox[0 0 612 792x]"],
+                         ids=["no-box", "rotation-a-name", "box-of-three", "crop-of-two", "box-with-a-word"])
+def test_a_pdf_page_that_cannot_be_laid_out_is_refused_as_damaged(page):
+    assert refused(_one_page_pdf(page), name="bad.pdf") == "PDF 文件已损坏或不完整，无法读取（页面的结构无法识别）"
+
+
+@pytest.mark.parametrize("content", [
+    b"BT /F " + b"9" * 310 + b".0 Tf 72 720 Td (x) Tj ET",  # a font size pdfminer reads as infinite
+    (b"1" + b"0" * 200 + b".0 0 0 1 0 0 cm ") * 2 + b"BT /F 12 Tf 1 1 Td (x) Tj ET",  # a position at infinity - infinity
+], ids=["infinite-size", "undefined-position"])
+def test_glyphs_at_no_real_position_are_dropped(content):
+    assert refused(_one_page_pdf(b"/MediaBox[0 0 612 792]", content), name="odd.pdf") == "PDF 中没有文字，无法读取"

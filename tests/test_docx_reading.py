@@ -80,7 +80,9 @@ def run_content():
     return st.one_of(
         words.map(lambda t: f"<w:t>{t}</w:t>"),
         st.sampled_from(["<w:tab/>", "<w:br/>", "<w:cr/>", "<w:noBreakHyphen/>", "<w:delText>gone</w:delText>",
-                         "<w:rPr><w:t>in rPr</w:t></w:rPr>", "<!-- a comment -->", "<w:t/>"]),
+                         "<w:rPr><w:t>in rPr</w:t></w:rPr>", "<!-- a comment -->", "<w:t/>",
+                         "<w:rPr><w:vanish/></w:rPr>", '<w:rPr><w:vanish w:val="false"/></w:rPr>',
+                         '<w:rPr><w:b/><w:vanish w:val="1"/></w:rPr>']),
     )
 
 

@@ -304,6 +304,41 @@ def test_a_page_reads_whatever_odd_charset_or_characters_it_declares(sources, ex
         assert controlled != page and outcome(check_document(controlled, name="control.htm")) == expected, control
     mislabelled = as_text.replace("charset=gb2312", "charset=utf-16").encode("gb18030")
     assert outcome(check_document(mislabelled, name="utf16.htm")) == expected
+    ebcdic = as_text.replace("charset=gb2312", "charset=cp037").encode("utf-8")  # browsers know no EBCDIC
+    assert outcome(check_document(ebcdic, name="ebcdic.htm")) == expected
+
+
+def test_a_page_in_ebcdic_cannot_slip_its_tags_past_the_count():
+    """In cp037 "<" is byte 0x4C: a page declaring it would be parsed with its tags
+    uncounted. The declaration is not believed, so its bytes are no tags at all."""
+    from reportfill.readers import html
+
+    tags = "<p>x</p>".encode("cp037") * (html.MAX_TAGS + 1)
+    with pytest.raises(ReportfillError, match="找不到年度报告的统计表"):
+        check_document(b'<html><head><meta charset="cp037"></head><body>' + tags, name="ebcdic.htm")
+
+
+def test_removed_elements_put_their_text_together_once(monkeypatch):
+    """A paragraph of thousands of removed elements (inputs, scripts, hidden spans) kept
+    the text after each by copying the paragraph's growing text again: minutes for a
+    page of a megabyte. The text each removal keeps is now joined once per place."""
+    from reportfill.readers import html
+
+    handled = []
+
+    class Counting:
+        def __init__(self, pattern):
+            self.pattern = pattern
+
+        def sub(self, replacement, text):
+            handled.append(len(text))
+            return self.pattern.sub(replacement, text)
+
+    monkeypatch.setattr(html, "_CONTROL", Counting(html._CONTROL))
+    page = b"<html><body><p>" + b"<input>x" * 30_000 + b"</p></body></html>"
+    with pytest.raises(ReportfillError, match="找不到年度报告的统计表"):
+        check_document(page, name="inputs.htm")
+    assert sum(handled) < 2 * len(page)
 
 
 def test_a_page_of_more_tags_than_a_report_has_is_refused_before_it_is_parsed():
@@ -375,6 +410,17 @@ def test_the_scenarios_hold_what_they_are_meant_to(sources):
     reworded = check_document(sources["reworded"]["docx"])
     assert [f.actual for f in reworded.findings] == [REWORDED]
     assert check_document(sources["2019"]["docx"]).report.fmt is FORMAT_2019
+
+
+@pytest.mark.parametrize("heading", ["五、存在的问题和改进措施", "五.存在问题及整改"])
+def test_a_heading_worded_quite_otherwise_is_known_by_its_number_and_place(heading):
+    """Too unlike the official words to be told by them, yet numbered 五 between 四 and
+    六: the report's wording is quoted, not reported missing."""
+    fmt = FORMAT_2021
+    headings = [heading if s.key == "problems" else s.heading for s in fmt.sections]
+    data = build_report(fmt, reconciling_values(fmt, seed=5), 2021, headings=headings, by_heading={heading: "problems"})
+    messages = [f.message for f in check_document(data).findings if f.rule == "R9"]
+    assert messages == [f"标题“{heading}”与规定的标题“五、存在的主要问题及改进情况”不一致，请改为规定的写法"]
 
 
 def test_a_portal_page_states_its_publication_date_and_title(sources):

@@ -47,6 +47,8 @@ def test_defaults_and_required_options_are_said_in_chinese():
     (["new", "温县教育局", "2024", "多余"], "错误：多出了参数：多余；带空格的文件名请加引号"),
     (["fill", SEED, "--previous", SEED.parent], f"错误：--previous：{SEED.parent} 是一个文件夹，这里要的是文件"),
     (["serve", SEED], f"错误：FOLDER：{SEED} 是一个文件，这里要的是文件夹"),
+    (["check", SEED, "--previous", SEED.parent], f"错误：--previous 要的是上一年度的一份报告，{SEED.parent} 是文件夹："
+                                                 f"要让每份报告对照本机关上一年度的报告，请用 --previous-dir {SEED.parent}"),
 ])
 def test_a_command_line_that_cannot_be_parsed_is_explained(args, message):
     done = run(*args)

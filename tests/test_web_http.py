@@ -489,10 +489,20 @@ def test_serve_starts_answers_and_stops_cleanly_on_ctrl_c(folder):
     assert "已停止" in out and "Traceback" not in err
 
 
-def test_serve_warns_when_it_listens_beyond_this_machine(folder):
+def test_serve_warns_when_it_listens_beyond_this_machine_and_says_where_others_reach_it(folder):
+    from reportfill.web.server import bind, network_urls
+
+    probe = bind("0.0.0.0", 0)
+    expected = network_urls(probe)
+    probe.close()
     process = _serve(folder, "--no-browser", "--host", "0.0.0.0")
     try:
         assert "http://127.0.0.1:" in process.stdout.readline()
+        if expected:  # a machine on a network: each of its addresses, and the form answers there
+            line = process.stdout.readline()
+            assert line.startswith("其他计算机请打开：http://") and "127.0.0.1" not in line, line
+            url = line.strip().split("：", 1)[1].split("　")[0]
+            assert "wenxian-education-2021.toml" in Client(url).get("/").text
     finally:
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=30)
@@ -577,3 +587,13 @@ def test_the_editor_shows_a_text_in_the_paragraphs_fill_reads(tmp_path):
     assert any("\u2028" in p for p in read)
     shown = opened_state(read_toml(text.encode("utf-8"), "x.toml")[1], FORMAT_2021)["prose"]["overview"]["text"]
     assert tuple(shown.split("\n")) == read == paragraphs(shown)
+
+
+def test_last_years_choices_leave_out_kept_copies_and_the_input_itself(client, folder):
+    (folder / "outputs" / "温县教育局2021年报告.docx").write_bytes(b"PK")
+    (folder / "outputs" / "温县教育局2021年报告.bak.docx").write_bytes(b"PK")
+    (folder / "inputs" / "other-2020.toml").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    start = client.get("/").text
+    assert 'value="outputs/温县教育局2021年报告.docx"' in start and 'value="outputs/温县教育局2021年报告.bak.docx"' not in start
+    editor = client.get(f"/edit/{NAME}").text
+    assert 'value="inputs/other-2020.toml"' in editor and f'<option value="inputs/{NAME}"' not in editor

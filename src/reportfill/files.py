@@ -15,16 +15,21 @@ from typing import NamedTuple
 
 from .errors import Problem, ReportfillError
 
+MAX_NAME_BYTES = 230
 UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
 def safe_file_name(text: str) -> str:
     """``text`` with the characters Windows forbids in file names replaced: titles and
     agency names become file names, and a report is often opened on Windows. Leading
-    dots are replaced too: a name starting with one is hidden (and ``..`` is no name)."""
+    dots are replaced too: a name starting with one is hidden (and ``..`` is no name).
+    A name too long for a file system is cut short."""
     safe = UNSAFE_IN_FILE_NAMES.sub("_", text)
     dots = len(safe) - len(safe.lstrip("."))
-    return "_" * dots + safe[dots:]
+    safe = "_" * dots + safe[dots:]
+    while len(safe.encode("utf-8")) > MAX_NAME_BYTES:  # file systems stop at 255 bytes: room for ".bak-2.docx"
+        safe = safe[:-1]
+    return safe
 
 
 def write_atomic(path: Path, data: bytes, *, suffix: str = "") -> None:

@@ -30,6 +30,8 @@ from .text import THRESHOLD, normalize, reading, similarity
 
 MAX_RUN = 6  # at most this many consecutive tables are read as one table
 MAX_TABLES = 200  # a report has a handful; a document with thousands is read this far
+MAX_GRID_CELLS = 10_000  # positions of a grid matched, joined runs included: the largest table has about 500
+MAX_ABOVE = 16  # labels kept above a cell: a header is a few levels deep, a hostile grid thousands
 
 
 class _Reader:
@@ -53,7 +55,7 @@ class _Reader:
         self.label_texts = frozenset(self.label.values())
         self._cells = {id(c): c for c in cells}
         self._matches: dict[str, dict[int, float]] = {}
-        self._above: dict[tuple[int, int], tuple[str, ...]] = {}
+        self._above: dict[int, list[tuple[str, ...]]] = {}  # column -> the labels above each row
 
     def matches(self, label: str) -> dict[int, float]:
         """Label cells alike to ``label``: id(cell) -> similarity."""
@@ -76,23 +78,21 @@ class _Reader:
         return [c for c in self.covering(r) if c.row == r]
 
     def above(self, r: int, c: int) -> tuple[str, ...]:
-        """The labels above grid position (r, c), nearest first, skipping numbers and blanks."""
-        key = (r, c)
-        found = self._above.get(key)
-        if found is None:
-            seen: list[str] = []
-            last = None
+        """The labels above grid position (r, c), nearest first, skipping numbers and
+        blanks; at most :data:`MAX_ABOVE`. Made for the whole column at once, a row's
+        from the row above's, so a grid of many rows costs its size, not its square."""
+        column = self._above.get(c)
+        if column is None:
+            column = self._above[c] = []
+            stack: tuple[str, ...] = ()
             label = self.label
-            for row in self.grid.grid[r - 1::-1] if r else ():
+            for row in self.grid.grid:
+                column.append(stack)
                 cell = row[c] if c < len(row) else None
-                if cell is None or cell is last:
-                    continue
-                last = cell
-                text = label.get(id(cell))
-                if text and text not in seen:
-                    seen.append(text)
-            found = self._above[key] = tuple(seen)
-        return found
+                text = label.get(id(cell)) if cell is not None else None
+                if text and (not stack or stack[0] != text):
+                    stack = (text, *(t for t in stack if t != text))[:MAX_ABOVE]
+        return column[r]
 
     def inherited(self, r: int, c: int) -> str | None:
         """The label a blank label cell stands under: tables typed without merges leave
@@ -299,14 +299,20 @@ def _readers(tables: list[Grid], joins: list[bool]) -> list[_Reader]:
     """Every table alone, and every run of tables that join their predecessor."""
     readers = []
     for i, table in enumerate(tables):
-        readers.append(_Reader((i,), table))
-        run = [i]
+        if _size(table) <= MAX_GRID_CELLS:
+            readers.append(_Reader((i,), table))
+        run, size = [i], _size(table)
         for j in range(i + 1, min(i + MAX_RUN, len(tables))):
-            if not joins[j]:
+            size += _size(tables[j])
+            if not joins[j] or size > MAX_GRID_CELLS:
                 break
             run.append(j)
             readers.append(_Reader(tuple(run), join([tables[k] for k in run])))
     return readers
+
+
+def _size(grid: Grid) -> int:
+    return sum(map(len, grid.grid))
 
 
 def locate(document: Document, prefer: Format | None = None) -> Located | None:

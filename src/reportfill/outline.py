@@ -20,6 +20,7 @@ _PERIOD = re.compile(r"(\d{4})\s*年\s*1\s*月\s*1\s*日[^。；]{0,16}?12\s*月
 _YEAR_FIRST = re.compile(r"^\d{4}\s*年")
 _SENTENCE_END = re.compile(r"[。；;：:，,！!？?]")
 _HEADING_END = ".:;。：；"
+_NUMBERED = "、.．"  # what follows a heading's number: "五、", "五."
 _AGENCY = re.compile(r"^(.+?)\s*(?:关于)?\s*\d{4}\s*年")
 
 
@@ -110,8 +111,9 @@ def _headings(fmt: Format, text: list[str]) -> dict[str, int]:
 
 def _worded(fmt: Format, text: list[str], found: dict[str, int]) -> dict[str, tuple[int, str]]:
     """Headings the report words otherwise ("四、政府信息公开行政复议与行政诉讼情况", the
-    typo "行政法复议"): for each official heading not found as it is, the short paragraph
-    most like it, between the headings found before and after it; with its wording."""
+    typo "行政法复议", "五、存在的问题和改进措施"): for each official heading not found as
+    it is, the short paragraph between the headings found before and after it most like
+    it, or else numbered as it is ("五、…"); with its wording."""
     order = [s.heading for s in fmt.sections]
     taken = set(found.values())
     worded: dict[str, tuple[int, str]] = {}
@@ -121,7 +123,9 @@ def _worded(fmt: Format, text: list[str], found: dict[str, int]) -> dict[str, tu
         before = max((found[h] for h in order[:k] if h in found), default=-1)
         after = min((found[h] for h in order[k + 1:] if h in found), default=len(text))
         exact = normalize(heading)
-        words = exact.split("、", 1)[-1]
+        number, numbered, words = exact.partition("、")
+        if not numbered:
+            number, words = "", exact
         best = None
         for i in range(before + 1, after):
             if i in taken:
@@ -130,6 +134,8 @@ def _worded(fmt: Format, text: list[str], found: dict[str, int]) -> dict[str, tu
             if not candidate or len(candidate) > len(exact) + 8 or _SENTENCE_END.search(candidate):
                 continue
             score = max(similarity(exact, candidate), similarity(words, candidate))
+            if number and candidate.startswith(number) and candidate[len(number):len(number) + 1] in _NUMBERED:
+                score = max(score, THRESHOLD)  # its place and its number make it the heading
             if score >= THRESHOLD and (best is None or score > best[0]):
                 best = (score, i)
         if best:

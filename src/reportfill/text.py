@@ -81,8 +81,9 @@ def paragraphs(text: str) -> tuple[str, ...]:
 
 
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
-_INTEGER = re.compile(r"[+-]?\d{1,30}")
-_DECIMAL = re.compile(r"[+-]?(?:\d{1,30}\.\d{0,30}|\.\d{1,30})")
+MAX_DIGITS = 30  # of a number's whole part, and of its decimals: what a cell is read with and an input may state
+_INTEGER = re.compile(rf"[+-]?\d{{1,{MAX_DIGITS}}}")
+_DECIMAL = re.compile(rf"[+-]?(?:\d{{1,{MAX_DIGITS}}}\.\d{{0,{MAX_DIGITS}}}|\.\d{{1,{MAX_DIGITS}}})")
 
 
 def read_number(text: str, kind: ValueKind, unit: str = "") -> Value | None:
@@ -93,8 +94,10 @@ def read_number(text: str, kind: ValueKind, unit: str = "") -> Value | None:
     is returned as read, for the rules to judge."""
     if kind == "text":
         return " ".join(text.split())
-    if text.isdigit() and text.isascii() and len(text) <= 30:  # most cells: the rest is for what people type
+    if text.isdigit() and text.isascii() and len(text) <= MAX_DIGITS:  # most cells: the rest is for what people type
         return int(text)
+    if any(unicodedata.category(ch) == "No" for ch in text):  # "10²", "①": NFKC would make them 102 and 1
+        return None
     s = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).translate(_UNIFY)
     if unit and s.endswith(unit):
         s = s[: -len(unit)]

@@ -8,6 +8,7 @@ Exit codes: 0 ok, 1 a report breaks a rule, 2 bad input or a file that cannot be
 from __future__ import annotations
 
 import importlib
+import logging
 
 import click
 
@@ -39,3 +40,6 @@ class _Commands(Group):
 @click.version_option(package_name="reportfill", help="显示版本号", message="%(prog)s %(version)s")
 def main():
     """生成与核对政府信息公开工作年度报告（DOCX）。"""
+    # pdfminer logs in English what it works around in a damaged PDF ("MediaBox missing");
+    # what reportfill cannot read it says itself.
+    logging.getLogger("pdfminer").addHandler(logging.NullHandler())

@@ -55,6 +55,9 @@ def command(reports, previous, previous_dir, summary, force, aggregate_of, as_js
 
     if previous and previous_dir:
         raise click.UsageError("--previous 和 --previous-dir 只能用其中一个")
+    if previous and previous.is_dir():
+        raise click.UsageError(f"--previous 要的是上一年度的一份报告，{previous} 是文件夹：要让每份报告对照本机关"
+                               f"上一年度的报告，请用 --previous-dir {previous}")
     entries = expand_reports(reports)
     if aggregate_of and len(entries) != 1:
         raise click.UsageError("--aggregate-of 只能用于一份汇总报告")

@@ -13,8 +13,8 @@ import click
 class Failed(click.ClickException):
     """A run that cannot go on: every problem on its own line, in Chinese, on stderr."""
 
-    def __init__(self, problems, exit_code: int):
-        super().__init__("\n".join(f"错误：{p}" for p in problems))
+    def __init__(self, lines, exit_code: int):
+        super().__init__("\n".join(lines))
         self.exit_code = exit_code
 
     def show(self, file=None) -> None:
@@ -22,16 +22,20 @@ class Failed(click.ClickException):
 
 
 @contextmanager
-def library_errors() -> Iterator[None]:
-    """A bad input or unreadable file exits 2; a report whose numbers break a rule, 1."""
+def library_errors(source=None) -> Iterator[None]:
+    """A bad input or unreadable file exits 2; a report whose numbers break a rule, 1,
+    each of its findings said as an error or a warning, with the rule and the file
+    (``source``) it is about."""
     from ..errors import ReportfillError, ReportRejected
 
     try:
         yield
     except ReportfillError as exc:
-        raise Failed(exc.problems, 2) from None
+        raise Failed([f"错误：{p}" for p in exc.problems], 2) from None
     except ReportRejected as exc:
-        raise Failed([f.message for f in exc.findings], 1) from None
+        where = f"{source}：" if source else ""
+        raise Failed([f"{'错误' if f.severity == 'error' else '提示'}（{f.rule}）：{where}{f.message}"
+                      for f in exc.findings], 1) from None
 
 
 def echo_backup(backup, *, err: bool = False) -> None:

@@ -28,7 +28,11 @@ def command(inputs, output, out_dir, template, jobs, pdf, previous, force):
     """把 TOML 输入填写成年度报告 DOCX，并重新打开核对所有合计。
 
     可以给多个输入文件或文件夹（其中所有 *.toml），结果写入 --out-dir。
-    已有的同名 DOCX 只在它是 reportfill 生成且之后未被改动时才被替换。"""
+    已有的同名 DOCX 只在它是 reportfill 生成且之后未被改动时才被替换。
+
+    \b
+    退出码：0 已生成；1 报告有错误，没有生成（例如跨年衔接 R6、R7 不符，或还有待写的【请撰写】R13）；
+    2 输入无法使用（格式有误、勾稽关系不一致 R1–R5），或文件无法读取、写入。"""
     if output and (len(inputs) > 1 or inputs[0].is_dir()):
         raise click.UsageError("-o/--output 只能用于一个输入文件；给多个输入或一个文件夹时请用 --out-dir")
     if previous and (len(inputs) > 1 or inputs[0].is_dir()):
@@ -40,7 +44,7 @@ def command(inputs, output, out_dir, template, jobs, pdf, previous, force):
     from ..errors import Problem, ReportfillError
     from ..workflows.fill import Occupied, fill
 
-    with library_errors():
+    with library_errors(source=inputs[0]):
         try:
             filled = fill(inputs[0], output=output, out_dir=out_dir, template=template, previous=previous, force=force)
         except Occupied as exc:

@@ -25,7 +25,7 @@ def command(folder, port, host, no_browser):
 
     FOLDER 是工作文件夹（默认当前文件夹），其中 inputs/ 放 TOML 输入，outputs/ 放生成的报告。
     网页只读写这个文件夹中的文件。按 Ctrl-C 停止。"""
-    from ..web.server import bind, is_loopback, serve, url_of
+    from ..web.server import bind, is_loopback, network_urls, serve, url_of
 
     with library_errors():
         sock = bind(host, port)
@@ -33,9 +33,12 @@ def command(folder, port, host, no_browser):
     if not is_loopback(host):
         click.echo(f"警告：正在监听 {host}，网络上的其他计算机也能打开这个网页并读写 {folder.resolve()} 中的输入和报告；"
                    "网页没有登录验证，只应在可信的网络中这样使用。", err=True)
+    others = network_urls(sock)
 
     def ready():
         click.echo(f"reportfill 网页表单：{url}（文件夹 {folder.resolve()}；按 Ctrl-C 停止）")
+        if others:
+            click.echo(f"其他计算机请打开：{'　'.join(others)}")
         if not no_browser and sys.stdout.isatty():
             threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
 

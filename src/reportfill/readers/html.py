@@ -170,10 +170,13 @@ def _known(name: str) -> str | None:
         b"\0".decode(codec, "replace")  # refused (LookupError) for codecs that are no text encoding
     except LookupError:
         return None
+    if not codec.startswith(("utf-16", "utf-32")) and _MARKUP.decode(codec, "replace") != _MARKUP.decode("ascii"):
+        return None  # EBCDIC (cp037, cp500 …), which browsers do not know: its "<" is no 0x3C byte, uncounted
     return codec
 
 
 _CHARSET_NAME = re.compile("[a-z0-9_.:-]{1,40}")  # what _CHARSET takes from a page
+_MARKUP = b'<p class="x">&amp;</p>'  # what every charset of web pages writes as ASCII does
 # Text codecs by Python's names that no page is written in: they turn a page into noise.
 _NOT_PAGE_CHARSETS = {"idna", "punycode", "undefined", "unicode-escape", "raw-unicode-escape", "utf-7", "mbcs", "oem"}
 
@@ -257,9 +260,8 @@ class _Page:
                 self.meta[name] = meta.get("content").strip()
         self.window_title = " ".join((root.findtext("head/title") or "").split())
         # Word's VML drawings are read from the fallback Word writes beside them.
-        for el in [el for el in root.iter() if not _tag(el) or _tag(el) in _SKIPPED or _tag(el).startswith("v:")
-                   or _style_hidden(el)]:
-            _remove(el)
+        _remove_all([el for el in root.iter() if not _tag(el) or _tag(el) in _SKIPPED or _tag(el).startswith("v:")
+                     or _style_hidden(el)])
         self.body = root.find("body")
         # The date labels usually sit in the chrome (an info bar, the metadata table).
         self.text = " ".join(self.body.itertext())[:200_000] if self.body is not None else ""
@@ -277,8 +279,7 @@ class _Page:
             t, l = sizes[el]
             if (_is_chrome(el) and t - l < most and not _holds_numbers_table(el)) or (t <= 400 and _is_metadata(el)):
                 doomed.append(el)
-        for el in doomed:
-            _remove(el)
+        _remove_all(doomed)
 
     def article(self) -> list[etree._Element]:
         """The elements that hold the article, in reading order: the deepest element
@@ -359,19 +360,26 @@ def _date(text: str) -> datetime.date | None:
         return None
 
 
-def _remove(el: etree._Element) -> None:
-    """Remove an element and what it holds, keeping the text after it."""
-    parent = el.getparent()
-    if parent is None:
-        return
-    if el.tail:
-        tail = _CONTROL.sub(" ", el.tail)  # libxml2 expands &#11; and &#xFFFF;, which lxml refuses to set
-        previous = el.getprevious()
-        if previous is not None:
-            previous.tail = _CONTROL.sub(" ", previous.tail or "") + tail
+def _remove_all(elements: list[etree._Element]) -> None:
+    """Remove elements (in document order) and what they hold, keeping the text after
+    each. The text is put together once per place it goes to: a paragraph of thousands of
+    removed elements would otherwise copy its growing text once for each."""
+    pieces: dict[tuple[bool, etree._Element], list[str]] = {}  # (tail?, element) -> the text it gets
+    for el in elements:
+        parent = el.getparent()
+        if parent is None:
+            continue
+        if el.tail:
+            previous = el.getprevious()
+            place = (True, previous) if previous is not None else (False, parent)
+            pieces.setdefault(place, [(previous.tail if previous is not None else parent.text) or ""]).append(el.tail)
+        parent.remove(el)
+    for (tail, el), texts in pieces.items():
+        text = _CONTROL.sub(" ", "".join(texts))  # libxml2 expands &#11; and &#xFFFF;, which lxml refuses to set
+        if tail:
+            el.tail = text
         else:
-            parent.text = _CONTROL.sub(" ", parent.text or "") + tail
-    parent.remove(el)
+            el.text = text
 
 
 def _holds_numbers_table(el: etree._Element) -> bool:

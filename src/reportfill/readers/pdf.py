@@ -23,6 +23,8 @@ images could be read.
 
 from __future__ import annotations
 
+import contextlib
+import math
 import re
 import statistics
 from collections.abc import Iterable
@@ -103,28 +105,51 @@ class _Line:
 
 def read(opened: Opened) -> Document:
     import pdfplumber
-    from pdfplumber.utils.exceptions import PdfminerException
 
     if opened.size > MAX_PDF_BYTES:
         raise opened.refuse(f"PDF 文件过大（{megabytes(opened.size)}），超过 {megabytes(MAX_PDF_BYTES)} 的上限，不像是年度报告")
-    try:
+    with _unreadable(opened):
         pdf = pdfplumber.open(opened.stream)
-    except PdfminerException as exc:
-        raise opened.refuse(_damaged(exc)) from None
     try:
-        with pdf:
-            if len(pdf.pages) > MAX_PAGES:
-                raise opened.refuse(f"PDF 有 {len(pdf.pages)} 页，超过 {MAX_PAGES} 页的上限，不像是年度报告")
-            pages = [_read_page(page, i, opened) for i, page in enumerate(pdf.pages)]
+        with _unreadable(opened):
+            count = len(pdf.pages)
+        if count > MAX_PAGES:
+            raise opened.refuse(f"PDF 有 {count} 页，超过 {MAX_PAGES} 页的上限，不像是年度报告")
+        pages = []
+        for i, page in enumerate(pdf.pages):
+            with _unreadable(opened):
+                chars, cells, images = page.chars, [t.cells for t in page.find_tables()], len(page.images)
+                size = float(page.width), float(page.height)
+            pages.append(_read_page(chars, cells, images, size, i, opened))
+        with _unreadable(opened):
             title = " ".join(str((pdf.metadata or {}).get("Title") or "").split())
-    except PdfminerException as exc:
-        raise opened.refuse(_damaged(exc)) from None
+    finally:
+        with contextlib.suppress(Exception):  # closing walks the pages again, raising what they raised
+            pdf.close()
     if not any(page.lines or page.tables for page in pages):
         if any(page.images for page in pages):
             raise opened.refuse("这是扫描件（PDF 里只有页面图片，没有文字层），其中的文字无法读取：请向发布单位索取 Word 原文件"
                                 "或可以复制文字的 PDF 后再核对")
         raise opened.refuse("PDF 中没有文字，无法读取")
     return Document(_blocks(pages), "pdf", title=title if "报告" in title else "")
+
+
+# What pdfplumber's page code raises on a page dictionary it cannot read (a box of three
+# numbers, a rotation that is a name, no box at all), beside pdfminer's own exceptions.
+_MALFORMED = (TypeError, ValueError, IndexError, KeyError, AttributeError, ArithmeticError)
+
+
+@contextlib.contextmanager
+def _unreadable(opened: Opened):
+    """Around each call into pdfplumber: what it cannot read is a damaged file."""
+    from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
+
+    try:
+        yield
+    except PdfminerException as exc:
+        raise opened.refuse(_damaged(exc)) from None
+    except (MalformedPDFException, *_MALFORMED):
+        raise opened.refuse("PDF 文件已损坏或不完整，无法读取（页面的结构无法识别）") from None
 
 
 def _damaged(exc: Exception) -> str:
@@ -148,13 +173,18 @@ def _damaged(exc: Exception) -> str:
 # ---------------------------------------------------------------- one page
 
 
-def _read_page(page, number: int, opened: Opened) -> _PageContent:
-    chars = page.chars
+def _read_page(chars: list[dict], cells: list, images: int, size: tuple[float, float], number: int,
+               opened: Opened) -> _PageContent:
+    """A page from what pdfplumber found on it: its glyphs, its tables' cell boxes, how
+    many images. Glyphs and boxes placed at an infinite or undefined position (which a
+    damaged or hostile file can state) are dropped."""
     if len(chars) > MAX_CHARS_PER_PAGE:
         raise opened.refuse(f"PDF 第 {number + 1} 页的文字过多，不像是年度报告")
+    chars = [c for c in chars if all(map(math.isfinite, (c["x0"], c["x1"], c["top"], c["bottom"], c["size"])))]
     tables = []
-    for found in page.find_tables():
-        boxes = [_Box(*cell) for cell in found.cells if cell[2] - cell[0] > 1 and cell[3] - cell[1] > 1]
+    for found in cells:
+        boxes = [_Box(*cell) for cell in found
+                 if all(map(math.isfinite, cell)) and cell[2] - cell[0] > 1 and cell[3] - cell[1] > 1]
         if boxes:
             tables.append(_PageTable(number, boxes))
     free = []
@@ -169,7 +199,7 @@ def _read_page(page, number: int, opened: Opened) -> _PageContent:
     for table in tables:
         for box in table.boxes:
             box.lines = [line.text for line in _lines(held.get(id(box), []), number)]
-    return _PageContent(_lines(free, number), tables, len(page.images), float(page.width), float(page.height))
+    return _PageContent(_lines(free, number), tables, images, *size)
 
 
 def _lines(chars: list[dict], page: int) -> list[_Line]:

@@ -25,7 +25,7 @@ from ..report import Item, Prose, Report, Values, show
 from ..rules.catalogue import RULES
 from ..rules.content import check_report
 from ..rules.tables import Source, cell_title, check_values, derive, is_number, value_problem
-from ..text import is_blank_mark, normalize, paragraphs
+from ..text import MAX_DIGITS, is_blank_mark, normalize, paragraphs
 from . import toml_labels
 from .toml_labels import PROSE_KEYS, dotted, example, given_slots
 from .toml_numbers import meant
@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 __all__ = ["PROSE_KEYS", "load_input", "parse_input", "read_input", "read_toml"]
 
 TOP_KEYS = ("agency", "year", "title", "preface", *PROSE_KEYS, "proactive", "applications", "appeals")
+_LONGEST = 10**MAX_DIGITS  # the smallest count a cell cannot hold (rules.tables.value_problem says why)
+MAX_AGENCY, MAX_TITLE = 60, 100  # characters; the longest real ones are about 30 and 45
 MAX_TEXT = 200_000  # characters in one text field: about 200 printed pages
 
 
@@ -247,6 +249,21 @@ class _Reader:
             return None
         return value
 
+    def name(self, data: dict, key: tuple, longest: int, *, one_line: bool = False, **kwargs) -> str | None:
+        """The agency's name or the title, which become file names. A title may be broken
+        where the clerk wants it printed broken; an agency's name is one line (the title
+        joins it with the year, and a report read back names the agency on one line)."""
+        value = self.string(data, key, **kwargs)
+        if value is None:
+            return None
+        if one_line and ("\n" in value.strip() or "\r" in value.strip()):
+            self.problem(key, "只能写成一行，不能换行（标题在 Word 中太长时会自动折行）")
+            return None
+        if len(value.strip()) > longest:
+            self.problem(key, f"太长（{len(value.strip())} 个字），至多 {longest} 个字")
+            return None
+        return value
+
     def text(self, data: dict, key: tuple, **kwargs) -> tuple[str, ...] | None:
         """A text's paragraphs; a section heading pasted into it is a problem."""
         value = self.string(data, key, **kwargs)
@@ -292,10 +309,10 @@ class _Reader:
 
     def report(self, data: dict, today: datetime.date) -> Report | None:
         self.unknown(data, (), TOP_KEYS)
-        agency = self.string(data, ("agency",))
+        agency = self.name(data, ("agency",), MAX_AGENCY, one_line=True)
         fmt = self.year(data.get("year"), today)
         self.fmt = fmt or FILLABLE
-        title = self.string(data, ("title",), required=False)
+        title = self.name(data, ("title",), MAX_TITLE, required=False)
         preface = self.text(data, ("preface",), required=False)
         prose = {key: self.prose(data, key) for key in PROSE_KEYS}
         values: Values = {}
@@ -429,7 +446,7 @@ class _Reader:
         out: Values = {}
         wrong, written = [], []
         for n, (p, v) in enumerate(zip(slots, value)):
-            if type(v) is int and v >= 0 and p.cell.kind != "text":  # what nearly every cell holds: good
+            if type(v) is int and 0 <= v < _LONGEST and p.cell.kind != "text":  # what nearly every cell holds: good
                 out[(table.key, row, p.cell.col)] = v
                 written.append(str(v))
                 continue

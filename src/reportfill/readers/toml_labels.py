@@ -38,6 +38,8 @@ def label(fmt: Format, key: Key) -> str | None:
         return None
     if not rest:
         return heading
+    if not all(isinstance(part, str) for part in rest):  # [[proactive]]: a table written as an array
+        return None
     row = ".".join(rest)
     if row in table.row_keys:
         return f"{table.name} {table.row_name(row)[0]}"
@@ -54,6 +56,8 @@ def _prose_label(heading: str, rest: list) -> str | None:
         return None
     if len(rest) == 1:
         return f"{heading}的小节"
+    if not isinstance(rest[1], int):  # [overview.items] written as a table, not [[overview.items]]
+        return None
     item = f"{heading} 第{rest[1] + 1}个小节"
     return {(): item, ("title",): f"{item}的小标题", ("text",): f"{item}的正文"}.get(tuple(rest[2:]))
 

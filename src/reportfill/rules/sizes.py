@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from ..findings import Finding
 from ..format.spec import Format
 from ..report import Values, plain, show
+from ..text import MAX_DIGITS
 from .catalogue import finding
 from .tables import Source, is_number, table_source
 
@@ -42,8 +43,10 @@ def check_amounts(fmt: Format, values: Values, source: Source | None = None) -> 
 
 def _amount_finding(table, row: str, col: str, value, source: Source) -> Finding:
     typed = show(value)
-    in_yuan = show(plain(Decimal(value).scaleb(-4)))  # 元 → 万元, and equally 万元 → 亿元
-    rounded = Decimal(in_yuan).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    with localcontext() as exact:  # every digit a cell can hold, and two more places
+        exact.prec = 4 * MAX_DIGITS
+        in_yuan = show(plain(Decimal(value).scaleb(-4)))  # 元 → 万元, and equally 万元 → 亿元
+        rounded = Decimal(in_yuan).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     yi = f"= {in_yuan}" if rounded == Decimal(in_yuan) else f"约 {show(plain(rounded))}"
     message = (
         f"{source.name_cell(table.key, row, col)}：{source.stated} {typed}，按万元是 {typed} 万元（{yi} 亿元）；"

@@ -15,6 +15,7 @@ from typing import Callable
 from ..findings import Finding
 from ..format.spec import Equation, Format, Table, ValueKind
 from ..report import Values, show
+from ..text import MAX_DIGITS
 from .catalogue import finding
 
 
@@ -54,11 +55,26 @@ def value_problem(kind: ValueKind, value: object) -> str | None:
             return "应为不小于 0 的数（单位：万元）"
         if isinstance(value, Decimal) and not value.is_finite():
             return "应为有限的数，不能是 inf 或 nan"
-        return "不能为负数" if value < 0 else None
+        if value < 0:
+            return "不能为负数"
+        if isinstance(value, Decimal) and value.is_signed():
+            return "0 前面不要写负号"
+        return _too_long(value)
     if isinstance(value, bool) or not isinstance(value, int):
         return "应为整数" if kind == "delta" else "应为不小于 0 的整数"
     if kind == "count" and value < 0:
         return "不能为负数，应为不小于 0 的整数"
+    return _too_long(value)
+
+
+def _too_long(value: int | Decimal) -> str | None:
+    """A number longer than a cell is read back with: no report states one, and the
+    read-back of the written file would not find it."""
+    whole, decimals = len(str(abs(int(value)))), max(0, -value.as_tuple().exponent) if isinstance(value, Decimal) else 0
+    if whole > MAX_DIGITS:
+        return f"数字过大（{whole} 位），至多 {MAX_DIGITS} 位：请核对"
+    if decimals > MAX_DIGITS:
+        return f"小数位过多（{decimals} 位），至多 {MAX_DIGITS} 位"
     return None
 
 

@@ -101,7 +101,7 @@ class Folder:
         found = {f"inputs/{n}": p for n, p in self.input_files().items()}
         found |= {f"outputs/{n}": p for n, p in self.output_files().items()}
         found |= self._members(self.root, REPORT_SUFFIXES + (".toml",))
-        return found
+        return {name: path for name, path in found.items() if not is_backup(path)}  # what --force kept
 
     def source(self, name: str) -> Path:
         return _named(self.sources(), name, "文件夹中没有这个文件（可能已被改名或删除），请重新选择")

@@ -3,6 +3,7 @@ words, and port 0 gets a free one), then let uvicorn serve until Ctrl-C."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import ipaddress
 import socket
@@ -60,6 +61,26 @@ def url_of(sock: socket.socket) -> str:
     host, port = sock.getsockname()[:2]
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     return f"http://{f'[{shown}]' if ':' in shown else shown}:{port}/"
+
+
+def network_urls(sock: socket.socket) -> list[str]:
+    """Where other computers reach a form listening on every address ("0.0.0.0", "::"):
+    the machine's own addresses on its networks, as its host name resolves and as the
+    route out says (no packet is sent); none for a form bound to one address."""
+    host, port = sock.getsockname()[:2]
+    if host not in ("0.0.0.0", "::"):
+        return []
+    found: dict[str, None] = {}
+    try:
+        for *_, address in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET, socket.SOCK_STREAM):
+            found[address[0]] = None
+    except OSError:
+        pass
+    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.connect(("10.255.255.255", 1))  # a UDP "connection" only picks the route
+        found[probe.getsockname()[0]] = None
+    return [f"http://{a}:{port}/" for a in found if not ipaddress.ip_address(a).is_loopback
+            and not ipaddress.ip_address(a).is_unspecified]
 
 
 def serve(folder: Path, sock: socket.socket, *, on_ready: Callable[[], None] | None = None) -> None:

@@ -19,13 +19,15 @@ from ...document import Cell, Document, Paragraph, Table
 from ..source import Opened
 from .grid import MAX_COLUMNS, Grid
 from .package import read_document
-from .wordml import (BODY, CELL_DEL, CHARACTERS, DEL, GRID_BEFORE, GRID_SPAN, H_MERGE, HIDDEN, P, R, TBL, TC, TC_PR,
-                     TR, TR_PR, V_MERGE, WRAPPERS)
+from .wordml import (BODY, CELL_DEL, CHARACTERS, DEL, GRID_BEFORE, GRID_SPAN, H_MERGE, HIDDEN, OFF, P, R, R_PR, TBL, TC,
+                     TC_PR, TR, TR_PR, V_MERGE, VANISH, WRAPPERS, val)
 
 MAX_BLOCKS = 20_000  # paragraphs and tables, table cells' included; a report has about 1 500
+MAX_CELLS = 50_000  # table cells, empty ones included (a hostile file packs one in 7 bytes); a report has about 400
 
-# The row and cell properties read, and the property element each must stand in.
-_PROPERTIES = {GRID_BEFORE: TR_PR, DEL: TR_PR, GRID_SPAN: TC_PR, V_MERGE: TC_PR, H_MERGE: TC_PR, CELL_DEL: TC_PR}
+# The row, cell and run properties read, and the property element each must stand in.
+_PROPERTIES = {GRID_BEFORE: TR_PR, DEL: TR_PR, GRID_SPAN: TC_PR, V_MERGE: TC_PR, H_MERGE: TC_PR, CELL_DEL: TC_PR,
+               VANISH: R_PR}
 _NOT_TEXT = HIDDEN | {TBL}  # text below one of these is not its paragraph's
 
 
@@ -40,8 +42,9 @@ def read(opened: Opened, kind: str = "docx") -> Document:
 
 def read_body(body: etree._Element, opened: Opened) -> list[Paragraph | Table]:
     """The blocks of ``w:body`` in reading order."""
-    found, insides, texts, origins = _structure(body, _properties(body), opened)
-    _text(body, texts)
+    props = _properties(body)
+    found, insides, texts, origins = _structure(body, props, opened)
+    _text(body, texts, _hidden_runs(props))
     blocks = [Paragraph("".join(block), inside) if type(block) is list else block for block, inside in zip(found, insides)]
     for cell, paragraphs in origins:  # a cell's paragraphs: the blocks its pieces became
         cell.text = "\n".join([blocks[i].text for i in paragraphs])
@@ -49,9 +52,8 @@ def read_body(body: etree._Element, opened: Opened) -> list[Paragraph | Table]:
 
 
 def _properties(body: etree._Element) -> dict:
-    """Row or cell -> {property name: element}: the first of each name in the row's or
-    cell's property element, which the schema puts first (a row's may follow its
-    w:tblPrEx)."""
+    """Row, cell or run -> {property name: element}: the first of each name in its
+    property element, which the schema puts first (a row's may follow its w:tblPrEx)."""
     found: dict = {}
     for el in body.iter(tuple(_PROPERTIES)):
         tag = el.tag
@@ -100,6 +102,8 @@ def _structure(body: etree._Element, props: dict, opened: Opened) -> tuple[list,
                     cell = grid.cell(placed, own.get(GRID_SPAN), own.get(V_MERGE), own.get(H_MERGE))
                 except IndexError:  # the row is as wide as a table can be
                     continue
+            if len(cells) >= MAX_CELLS:
+                raise opened.refuse(f"文档中的表格单元格过多（超过 {MAX_CELLS} 个），不像是年度报告，拒绝核对")
             paragraphs: list[int] = []  # the indexes of its paragraphs' blocks
             cells[el] = (inside, paragraphs)
             if cell is not None:
@@ -153,12 +157,20 @@ def _unwrapped(el: etree._Element) -> etree._Element:
     return el
 
 
-def _text(body: etree._Element, texts: dict) -> None:
-    """Add each text element to the paragraph read that holds it, unless a hidden element
-    or a nested table lies between them (a text box's paragraphs are its paragraph's)."""
+def _hidden_runs(props: dict) -> set:
+    """The runs formatted as hidden text: all they hold is hidden, text boxes included."""
+    return {run for run, own in props.items() if VANISH in own and run.tag == R and val(own[VANISH]) not in OFF}
+
+
+def _text(body: etree._Element, texts: dict, hidden: set) -> None:
+    """Add each text element to the paragraph read that holds it, unless it is in a
+    hidden run, or a hidden element or a nested table lies between them (a text box's
+    paragraphs are its paragraph's)."""
     characters, not_text = CHARACTERS, _NOT_TEXT
     for el in body.iter(tuple(characters)):
         parent = el.getparent()
+        if hidden and parent in hidden:
+            continue
         if parent.tag == R:  # most text: in a run right in its paragraph
             pieces = texts.get(parent.getparent())
             if pieces is not None:
@@ -173,6 +185,6 @@ def _text(body: etree._Element, texts: dict) -> None:
                     text = characters[el.tag]
                     pieces.append((el.text or "") if text is None else text)
                     break
-            elif tag in not_text:
+            elif tag in not_text or (hidden and parent in hidden):
                 break
             parent = parent.getparent()

@@ -30,6 +30,14 @@ _CHUNK = 2**20
 _MAIN_PART = "word/document.xml"
 _OFFICE_DOCUMENT = "/officeDocument"  # ends the relationship type, transitional or strict
 _END_OF_DIRECTORY = b"PK\x05\x06"
+_ZIP64_LOCATOR, _ZIP64_END = b"PK\x06\x07", b"PK\x06\x06"
+MAX_DIRECTORY_BYTES = 4 * 2**20  # a DOCX's central directory is a few KB
+try:  # as the zip module imports it: a Python may be built without it
+    import lzma
+except ImportError:  # pragma: no cover
+    lzma = None
+# What a damaged compressed part raises as it is decompressed (bzip2's is an OSError).
+_DAMAGED_DATA = (zlib.error, lzma.LZMAError) if lzma else (zlib.error,)
 _OTHER_OFFICE_FILES = {"xl/workbook.xml": "Excel 表格", "ppt/presentation.xml": "PowerPoint 演示文稿"}
 
 
@@ -66,9 +74,13 @@ def _unpacked(opened: Opened, which) -> tuple[str | None, bytes | None]:
         data = stream.read(IN_MEMORY_BYTES + 1)
         if len(data) <= IN_MEMORY_BYTES:  # not grown past it since it was opened
             stream, size = io.BytesIO(data), len(data)
-    entries = _declared_entries(stream, size)
-    if entries is not None and entries > MAX_ENTRIES:
-        raise refuse(f"压缩包中的条目过多（{entries} 个），不是正常的 DOCX 文件")
+    declared = _declared_entries(stream, size)
+    if declared is not None:
+        entries, directory = declared
+        if entries > MAX_ENTRIES:
+            raise refuse(f"压缩包中的条目过多（{entries} 个），不是正常的 DOCX 文件")
+        if directory > MAX_DIRECTORY_BYTES:
+            raise refuse(f"压缩包的目录过大（{megabytes(directory)}），不是正常的 DOCX 文件")
     stream.seek(0)
     try:
         with zipfile.ZipFile(stream) as package:
@@ -80,16 +92,27 @@ def _unpacked(opened: Opened, which) -> tuple[str | None, bytes | None]:
         raise refuse(f"DOCX 文件已损坏，无法解压（{exc}）") from None
 
 
-def _declared_entries(stream: BinaryIO, size: int) -> int | None:
-    """The entry count in the zip's end record, read before the zip module builds an
-    object per entry; None when there is no end record (the zip module then says so)."""
+def _declared_entries(stream: BinaryIO, size: int) -> tuple[int, int] | None:
+    """The entry count and the central directory's size in bytes, as the zip's end
+    record (or its ZIP64 record) declares them, read before the zip module builds an
+    object per entry; None when there is no end record (the zip module then says so).
+    The zip module reads the directory by its size, whatever the count says, so both
+    are bounded."""
     tail = min(size, 22 + 0xFFFF)
     stream.seek(size - tail)
     data = stream.read(tail)
     at = data.rfind(_END_OF_DIRECTORY)
     if at < 0 or at + 22 > len(data):
         return None
-    return struct.unpack_from("<H", data, at + 10)[0]
+    entries, directory = struct.unpack_from("<HI", data, at + 10)
+    locator = at - 20
+    if (entries == 0xFFFF or directory == 0xFFFFFFFF) and locator >= 0 \
+            and data[locator:locator + 4] == _ZIP64_LOCATOR:  # the counts are in the ZIP64 record
+        stream.seek(struct.unpack_from("<Q", data, locator + 8)[0])
+        record = stream.read(56)
+        if len(record) == 56 and record.startswith(_ZIP64_END):
+            entries, directory = struct.unpack_from("<QQ", record, 32)
+    return entries, directory
 
 
 def _main_part(package: zipfile.ZipFile, refuse) -> str:
@@ -126,7 +149,7 @@ def _part(package: zipfile.ZipFile, name: str, refuse) -> bytes:
                 if len(out) > MAX_PART_BYTES:
                     raise refuse(f"{name} 解压后超过 {megabytes(MAX_PART_BYTES)} 的上限"
                                  "（可能是恶意构造的“压缩炸弹”），拒绝读取")
-    except zlib.error:
+    except _DAMAGED_DATA:
         raise refuse(f"DOCX 文件已损坏：{name} 无法解压") from None
     return bytes(out)
 

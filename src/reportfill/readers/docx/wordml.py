@@ -10,7 +10,9 @@ fallback). These are the rules by which the DOCX reader decides what is visible:
   -- makes it part of no body or cell); a row belongs to its table and a cell to its row
   the same way, unless a tracked change deleted it (``w:trPr/w:del``, ``w:tcPr/w:cellDel``);
 - a paragraph's text is every ``w:t`` (and tab, break, non-breaking hyphen) inside it,
-  text boxes included, except those inside :data:`HIDDEN` elements or a nested table.
+  text boxes included, except those inside :data:`HIDDEN` elements or a nested table,
+  and those of a run formatted as hidden text (``w:rPr/w:vanish``; hidden through a
+  style is not seen).
 """
 
 from __future__ import annotations
@@ -27,9 +29,11 @@ def w(tag: str) -> str:
 
 P, R, TBL, TR, TC, BODY = w("p"), w("r"), w("tbl"), w("tr"), w("tc"), w("body")
 T, TAB, BR, CR, NO_BREAK_HYPHEN = w("t"), w("tab"), w("br"), w("cr"), w("noBreakHyphen")
-TR_PR, TC_PR = w("trPr"), w("tcPr")
+TR_PR, TC_PR, R_PR = w("trPr"), w("tcPr"), w("rPr")
 DEL, CELL_DEL = w("del"), w("cellDel")
 GRID_BEFORE, GRID_SPAN, V_MERGE, H_MERGE = w("gridBefore"), w("gridSpan"), w("vMerge"), w("hMerge")
+VANISH = w("vanish")  # in a run's properties: hidden text, which Word neither shows nor prints
+OFF = frozenset({"0", "false", "off"})  # a w:val that turns a toggle property off
 
 # What each text element contributes to its paragraph's text (w:t: its own text).
 CHARACTERS = {T: None, TAB: "\t", BR: "\n", CR: "\n", NO_BREAK_HYPHEN: "-"}
