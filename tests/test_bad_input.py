@@ -120,6 +120,8 @@ CASES = {
         FEES + "写的是 1000000000000000000000000000000：数字过大（31 位），至多 30 位：请核对"]),
     "an amount with more decimals than a cell holds": (edit("fees                = 28.1632", "fees = 1e-31"), [
         "小数位过多（31 位），至多 30 位"]),
+    "an amount written as a date": (edit("fees                = 28.1632", "fees = 1979-05-27"), [
+        FEES + "写的是 日期或时间：应为不小于 0 的数（单位：万元）"]),
     "an amount of minus zero": (edit("fees                = 28.1632", "fees = -0.0"), [FEES + "写的是 -0.0：0 前面不要写负号"]),
     "agency on two lines": (edit('agency = "温县教育局"', 'agency = "温县\\n教育局"'), [
         "第3行，机关名称（agency）：只能写成一行，不能换行"]),
@@ -311,6 +313,7 @@ def test_a_doubtful_input_is_filled_with_a_warning(case, write_input, tmp_path):
 
 @pytest.mark.parametrize("case, payload, expected", [
     ("not utf-8", SEED_TEXT.encode("gbk"), ["UTF-8", "GBK"]),
+    ("utf-16, as Notepad's Unicode", SEED_TEXT.encode("utf-16"), ["文件是 UTF-16 编码（记事本中的“Unicode”）"]),
     ("empty file", b"", ["空的"]),
     ("only blank lines", b"\n \n", ["空的"]),
 ])

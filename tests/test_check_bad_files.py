@@ -346,3 +346,25 @@ def test_a_pdf_page_that_cannot_be_laid_out_is_refused_as_damaged(page):
 ], ids=["infinite-size", "undefined-position"])
 def test_glyphs_at_no_real_position_are_dropped(content):
     assert refused(_one_page_pdf(b"/MediaBox[0 0 612 792]", content), name="odd.pdf") == "PDF 中没有文字，无法读取"
+
+
+def _package_rels(*entries: str) -> bytes:
+    return ('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            + "".join(entries) + "</Relationships>").encode()
+
+
+def _main(target: str) -> str:
+    return ('<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            f'officeDocument" Target="{target}"/>')
+
+
+@pytest.mark.parametrize("rels", [
+    _package_rels(_main("word/../word/document.xml")),
+    _package_rels(_main("/Word/Document.xml")),  # part names ignore case
+    _package_rels('<?pi Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+                  'Target="elsewhere.xml"?>', _main("word/document.xml")),
+], ids=["dot-dot", "other-case", "processing-instruction"])
+def test_the_main_part_is_found_however_the_relationship_names_it(report, rels):
+    """A relationship's target is a part name: normalised, compared without case; only
+    Relationship elements are relationships."""
+    assert check_document(replace_part(report, "_rels/.rels", rels), name="named.docx").ok

@@ -105,6 +105,8 @@ def _read_text(path: Path) -> str:
 
 
 def _decode(raw: bytes, where: str) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # what Notepad's "Unicode" saves
+        raise ReportfillError(Problem(where, "文件是 UTF-16 编码（记事本中的“Unicode”）。请在编辑器中另存为“UTF-8”编码后再试"))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -524,4 +526,6 @@ def _kind(value) -> str:
         return "数组（方括号）"
     if isinstance(value, dict):
         return "表"
+    if isinstance(value, (datetime.date, datetime.time)):  # TOML reads 1979-05-27 as a date
+        return "日期或时间"
     return type(value).__name__

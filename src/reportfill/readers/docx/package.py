@@ -12,10 +12,10 @@ big -- is refused before, in :mod:`reportfill.readers.source`.)
 from __future__ import annotations
 
 import io
+import posixpath
 import struct
 import zipfile
 import zlib
-from pathlib import PurePosixPath
 from typing import BinaryIO
 
 from lxml import etree
@@ -28,6 +28,7 @@ MAX_ENTRIES = 5000  # a DOCX has a few dozen parts
 IN_MEMORY_BYTES = 16 * 2**20  # a DOCX up to this size is read whole before it is unzipped
 _CHUNK = 2**20
 _MAIN_PART = "word/document.xml"
+_RELATIONSHIP = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _OFFICE_DOCUMENT = "/officeDocument"  # ends the relationship type, transitional or strict
 _END_OF_DIRECTORY = b"PK\x05\x06"
 _ZIP64_LOCATOR, _ZIP64_END = b"PK\x06\x07", b"PK\x06\x06"
@@ -117,15 +118,16 @@ def _declared_entries(stream: BinaryIO, size: int) -> tuple[int, int] | None:
 
 def _main_part(package: zipfile.ZipFile, refuse) -> str:
     """The main document part, as the package's relationships name it."""
-    names = set(package.namelist())
+    names = {n.casefold(): n for n in package.namelist()}  # part names ignore case (OPC)
     name = _MAIN_PART
     if "_rels/.rels" in names:
-        rels = _parse_xml(_part(package, "_rels/.rels", refuse), "_rels/.rels", refuse)
-        for rel in rels:
+        rels = _parse_xml(_part(package, names["_rels/.rels"], refuse), "_rels/.rels", refuse)
+        for rel in rels.iter(_RELATIONSHIP):  # not a comment or processing instruction
             if (rel.get("Type") or "").endswith(_OFFICE_DOCUMENT) and rel.get("Target"):
-                name = str(PurePosixPath(rel.get("Target").lstrip("/")))
+                name = posixpath.normpath("/" + rel.get("Target")).lstrip("/")  # "word/../word/document.xml"
                 break
-    if name in _OTHER_OFFICE_FILES or name not in names:
+    name = names.get(name.casefold(), name)
+    if name in _OTHER_OFFICE_FILES or name not in names.values():
         other = next((kind for part, kind in _OTHER_OFFICE_FILES.items() if part in names), None)
         if other:
             raise refuse(f"这是 {other}，不是 Word 文档（DOCX）")
