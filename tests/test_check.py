@@ -732,3 +732,11 @@ def test_an_amount_of_thirty_digits_is_warned_about_exactly():
     result = check_document(build_report(FORMAT_2021, values, 2021, texts={key: "9" * 30}))
     [r11] = [f for f in result.findings if f.rule == "R11"]
     assert r11.expected == "99999999999999999999999999.9999"
+
+
+def test_minus_zero_in_a_report_reads_as_zero():
+    """Tables pasted from Excel show "-0.00" for an amount rounded to nothing."""
+    values = reconciling_values(FORMAT_2021, seed=6)
+    key = ("proactive", "fees", "amount")
+    result = check_document(build_report(FORMAT_2021, values, 2021, texts={key: "-0.00"}))
+    assert result.report.values[key] == 0 and not [f for f in result.findings if f.cell == key]

@@ -368,3 +368,19 @@ def test_the_main_part_is_found_however_the_relationship_names_it(report, rels):
     """A relationship's target is a part name: normalised, compared without case; only
     Relationship elements are relationships."""
     assert check_document(replace_part(report, "_rels/.rels", rels), name="named.docx").ok
+
+
+def test_a_zip64_record_cannot_hide_a_large_directory_behind_a_small_classic_one(report):
+    """The zip module takes the counts of a ZIP64 record right before its locator,
+    whatever the classic end record says: the limits hold for the numbers it uses."""
+    entries = docx_package.MAX_DIRECTORY_BYTES // 54 + 1
+    data = _with_directory_entries(report, entries)
+    end = data.rfind(b"PK\x05\x06")
+    size, offset = struct.unpack_from("<II", data, end + 12)
+    total = len(zipfile.ZipFile(io.BytesIO(report)).namelist()) + entries
+    zip64 = struct.pack("<4sQ2H2I4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, total, total, size, offset)
+    locator = struct.pack("<4sIQI", b"PK\x06\x07", 0, end, 1)
+    classic = struct.pack("<4s4H2IH", b"PK\x05\x06", 0, 0, 20, 20, 1000, offset, 0)
+    data = data[:end] + zip64 + locator + classic
+    assert len(zipfile.ZipFile(io.BytesIO(data)).namelist()) == total  # what the zip module would build
+    assert refused(data).startswith("压缩包中的条目过多") or refused(data).startswith("压缩包的目录过大")

@@ -240,3 +240,16 @@ def test_a_fill_whose_output_does_not_read_back_is_refused_and_not_written(tmp_p
         in result.stderr
     assert "R5" not in result.stderr and "重新导出模板" in result.stderr
     assert out.read_bytes() == b"previous report"
+
+
+def test_a_title_too_long_for_a_file_name_is_cut_to_one_and_printed_whole(tmp_path):
+    """File systems take 255 bytes: a title of 100 characters outside the BMP is 400."""
+    title = "𠀀" * 99 + "报"
+    source = tmp_path / "long.toml"
+    source.write_text(SEED.read_text(encoding="utf-8").replace('agency = "温县教育局"', f'agency = "温县教育局"\ntitle = "{title}"'),
+                      encoding="utf-8")
+    done = CliRunner().invoke(main, ["fill", str(source), "--out-dir", str(tmp_path / "out")])
+    assert done.exit_code == 0, done.output
+    [written] = (tmp_path / "out").glob("*.docx")
+    assert len(written.name.encode("utf-8")) <= 240 and written.stem == "𠀀" * 57
+    assert docx.Document(str(written)).core_properties.title == title

@@ -412,6 +412,14 @@ def test_the_scenarios_hold_what_they_are_meant_to(sources):
     assert check_document(sources["2019"]["docx"]).report.fmt is FORMAT_2019
 
 
+def test_a_paragraph_that_is_only_the_number_is_no_heading():
+    from reportfill.outline import outline
+
+    fmt = FORMAT_2021
+    text = [s.heading if s.key != "problems" else "五" for s in fmt.sections]
+    assert "五、存在的主要问题及改进情况" not in outline(fmt, text).heading_at
+
+
 @pytest.mark.parametrize("heading", ["五、存在的问题和改进措施", "五.存在问题及整改"])
 def test_a_heading_worded_quite_otherwise_is_known_by_its_number_and_place(heading):
     """Too unlike the official words to be told by them, yet numbered 五 between 四 and

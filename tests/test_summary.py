@@ -194,9 +194,17 @@ def test_a_csv_summary_there_is_replaced_only_with_force(folder, tmp_path):
     target, findings = tmp_path / "审核.csv", tmp_path / "审核-问题.csv"
     findings.write_text("自己的笔记", encoding="utf-8")  # the second file is someone's too
     refused = run("check", folder, "--summary", target)
-    assert refused.exit_code == 2 and f"{findings}：这个表格文件已存在，且不是 reportfill 刚写出的原样" in refused.stderr
+    assert refused.exit_code == 2 and f"{findings}：这个 CSV 文件已存在（CSV 记不下 reportfill 的标记" in refused.stderr
     assert not target.exists()
     forced = run("check", folder, "--summary", target, "--force")
     assert forced.exit_code in (1, 2) and target.is_file()
     assert (tmp_path / "审核-问题.bak.csv").read_text(encoding="utf-8") == "自己的笔记"
     assert findings.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_a_workbook_reportfill_did_not_write_is_refused_saying_so(folder, tmp_path):
+    target = tmp_path / "别人的.xlsx"
+    openpyxl.Workbook().save(target)
+    refused = run("check", folder, "--summary", target)
+    assert refused.exit_code == 2
+    assert f"{target}：这个表格文件已存在，不是 reportfill 写出的（或是早先版本的 reportfill 写的）" in refused.stderr

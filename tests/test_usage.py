@@ -73,3 +73,9 @@ def test_ctrl_c_says_it_was_interrupted(monkeypatch):
     monkeypatch.setattr(batch, "check_many", interrupted)
     done = run("check", SEED)
     assert done.exit_code == 130 and done.stderr.strip() == "已中断。"
+
+
+def test_reportfill_alone_shows_the_help():
+    done = run()
+    assert done.output.startswith("用法：reportfill [选项] 命令 [参数]...") and "命令：" in done.output
+    assert "错误" not in done.output and not ENGLISH.search(done.output)

@@ -27,9 +27,8 @@ def safe_file_name(text: str) -> str:
     safe = UNSAFE_IN_FILE_NAMES.sub("_", text)
     dots = len(safe) - len(safe.lstrip("."))
     safe = "_" * dots + safe[dots:]
-    while len(safe.encode("utf-8")) > MAX_NAME_BYTES:  # file systems stop at 255 bytes: room for ".bak-2.docx"
-        safe = safe[:-1]
-    return safe
+    # File systems stop at 255 bytes: room is left for ".bak-2.docx"; a character cut in two is dropped.
+    return safe.encode("utf-8")[:MAX_NAME_BYTES].decode("utf-8", "ignore")
 
 
 def write_atomic(path: Path, data: bytes, *, suffix: str = "") -> None:

@@ -134,7 +134,8 @@ def _worded(fmt: Format, text: list[str], found: dict[str, int]) -> dict[str, tu
             if not candidate or len(candidate) > len(exact) + 8 or _SENTENCE_END.search(candidate):
                 continue
             score = max(similarity(exact, candidate), similarity(words, candidate))
-            if number and candidate.startswith(number) and candidate[len(number):len(number) + 1] in _NUMBERED:
+            if number and len(candidate) > len(number) + 1 and candidate.startswith(number) \
+                    and candidate[len(number)] in _NUMBERED:
                 score = max(score, THRESHOLD)  # its place and its number make it the heading
             if score >= THRESHOLD and (best is None or score > best[0]):
                 best = (score, i)

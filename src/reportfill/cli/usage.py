@@ -81,6 +81,9 @@ class Group(Command, click.Group):
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:  # a bare "reportfill": the help, as --help gives it
+            exc.show()
+            sys.exit(exc.exit_code)
         except click.UsageError as exc:
             click.echo(explained(exc), err=True)
             sys.exit(exc.exit_code)
@@ -169,6 +172,8 @@ class PathValue(click.Path):
         path = os.fspath(value)
         if self.exists and not os.path.exists(path):
             self.fail(f"找不到 {path}，请检查路径和文件名", param, ctx)
+        if self.readable and os.path.exists(path) and not os.access(path, os.R_OK):
+            self.fail(f"没有读取 {path} 的权限", param, ctx)
         if not self.dir_okay and os.path.isdir(path):
             self.fail(f"{path} 是一个文件夹，这里要的是文件", param, ctx)
         if not self.file_okay and os.path.exists(path) and not os.path.isdir(path):

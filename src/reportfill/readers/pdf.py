@@ -118,9 +118,13 @@ def read(opened: Opened) -> Document:
         pages = []
         for i, page in enumerate(pdf.pages):
             with _unreadable(opened):
-                chars, cells, images = page.chars, [t.cells for t in page.find_tables()], len(page.images)
+                chars = page.chars
+            if len(chars) > MAX_CHARS_PER_PAGE:  # before its tables are looked for
+                raise opened.refuse(f"PDF 第 {i + 1} 页的文字过多，不像是年度报告")
+            with _unreadable(opened):
+                cells, images = [t.cells for t in page.find_tables()], len(page.images)
                 size = float(page.width), float(page.height)
-            pages.append(_read_page(chars, cells, images, size, i, opened))
+            pages.append(_read_page(chars, cells, images, size, i))
         with _unreadable(opened):
             title = " ".join(str((pdf.metadata or {}).get("Title") or "").split())
     finally:
@@ -173,13 +177,10 @@ def _damaged(exc: Exception) -> str:
 # ---------------------------------------------------------------- one page
 
 
-def _read_page(chars: list[dict], cells: list, images: int, size: tuple[float, float], number: int,
-               opened: Opened) -> _PageContent:
+def _read_page(chars: list[dict], cells: list, images: int, size: tuple[float, float], number: int) -> _PageContent:
     """A page from what pdfplumber found on it: its glyphs, its tables' cell boxes, how
     many images. Glyphs and boxes placed at an infinite or undefined position (which a
     damaged or hostile file can state) are dropped."""
-    if len(chars) > MAX_CHARS_PER_PAGE:
-        raise opened.refuse(f"PDF 第 {number + 1} 页的文字过多，不像是年度报告")
     chars = [c for c in chars if all(map(math.isfinite, (c["x0"], c["x1"], c["top"], c["bottom"], c["size"])))]
     tables = []
     for found in cells:

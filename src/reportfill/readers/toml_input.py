@@ -497,6 +497,8 @@ def _element_problem(table: Table, cell: Slot, value) -> tuple[str | None, str |
             same = f"（这一项的单位已规定为{unit}）" if typed.unit == unit else ""
             reasons.append(f"不要写单位“{typed.unit}”{same}")
         return "，".join(reasons), show(typed.value)
+    if isinstance(value, Decimal) and value.is_zero() and value.is_signed():  # a report prints "-0.0" as typed
+        return "0 前面不要写负号", "0"
     if cell.kind in ("count", "delta") and isinstance(value, Decimal):
         whole = value.is_finite() and value == value.to_integral_value() and (cell.kind == "delta" or value >= 0)
         return "应为整数，不能写成小数", str(int(value)) if whole else None

@@ -119,16 +119,18 @@ def backups(files: Sequence[Path], *, force: bool) -> dict[Path, Path | None]:
     for target in map(Path, files):
         if not target.is_file():
             continue
-        found = fingerprint.state(target) if target.suffix.lower() == ".xlsx" else fingerprint.State.FOREIGN
+        workbook = target.suffix.lower() == ".xlsx"
+        found = fingerprint.state(target) if workbook else fingerprint.State.FOREIGN
         if found is fingerprint.State.UNCHANGED:
             kept[target] = None
             continue
         backup = backup_name(target)
         if not force:
-            why = ("在 reportfill 写出之后被修改或另存过" if found is fingerprint.State.EDITED
-                   else "已存在，且不是 reportfill 刚写出的原样")
+            why = ("这个表格文件在 reportfill 写出之后被修改或另存过" if found is fingerprint.State.EDITED
+                   else "这个表格文件已存在，不是 reportfill 写出的（或是早先版本的 reportfill 写的）" if workbook
+                   else "这个 CSV 文件已存在（CSV 记不下 reportfill 的标记，看不出是否被修改过）")
             raise ReportfillError(Problem(str(target), (
-                f"这个表格文件{why}，为免丢失其中的内容，没有覆盖；要覆盖请加 --force（原文件会保留为 {backup.name}），"
+                f"{why}，为免丢失其中的内容，没有覆盖；要覆盖请加 --force（原文件会保留为 {backup.name}），"
                 "或换一个文件名")))
         kept[target] = backup
     return kept

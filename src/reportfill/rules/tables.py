@@ -55,11 +55,7 @@ def value_problem(kind: ValueKind, value: object) -> str | None:
             return "应为不小于 0 的数（单位：万元）"
         if isinstance(value, Decimal) and not value.is_finite():
             return "应为有限的数，不能是 inf 或 nan"
-        if value < 0:
-            return "不能为负数"
-        if isinstance(value, Decimal) and value.is_signed():
-            return "0 前面不要写负号"
-        return _too_long(value)
+        return "不能为负数" if value < 0 else _too_long(value)
     if isinstance(value, bool) or not isinstance(value, int):
         return "应为整数" if kind == "delta" else "应为不小于 0 的整数"
     if kind == "count" and value < 0:

@@ -107,11 +107,11 @@ def _declared_entries(stream: BinaryIO, size: int) -> tuple[int, int] | None:
         return None
     entries, directory = struct.unpack_from("<HI", data, at + 10)
     locator = at - 20
-    if (entries == 0xFFFF or directory == 0xFFFFFFFF) and locator >= 0 \
-            and data[locator:locator + 4] == _ZIP64_LOCATOR:  # the counts are in the ZIP64 record
-        stream.seek(struct.unpack_from("<Q", data, locator + 8)[0])
-        record = stream.read(56)
-        if len(record) == 56 and record.startswith(_ZIP64_END):
+    if locator >= 56 and data[locator:locator + 4] == _ZIP64_LOCATOR:
+        # As the zip module reads it: a ZIP64 record right before its locator is used
+        # whatever the classic record says (0xFFFF, or a small count hiding a big one).
+        record = data[locator - 56:locator]
+        if record.startswith(_ZIP64_END):
             entries, directory = struct.unpack_from("<QQ", record, 32)
     return entries, directory
 
