@@ -279,8 +279,9 @@ def test_an_input_the_editor_cannot_open_is_explained_in_chinese(client, folder)
     (folder / "inputs" / "old.toml").write_text(seed.replace("year = 2021", "year = 2019"), encoding="utf-8")
     refused = chinese_refusal(client.get("/edit/old.toml"), 422)
     assert f"inputs/old.toml：{fillable_problem(2019)}。网页编辑器无法打开这个文件" in refused
-    listing = client.get("/").text  # the start page lists them, each with its problems
+    listing = client.get("/").text  # the start page lists them, each with its problems and where they are
     assert all(name in listing for name in ("broken.toml", "gbk.toml", "old.toml"))
+    assert "第3行，机关名称（agency）：这一行的文字缺少结尾的英文双引号" in listing
 
 
 def test_every_kind_of_report_the_readers_read_is_offered(client, folder):

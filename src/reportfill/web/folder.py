@@ -119,8 +119,8 @@ class Folder:
             try:
                 load_input(path)
                 problems: tuple[str, ...] = ()
-            except ReportfillError as exc:
-                problems = tuple(p.message for p in exc.problems)
+            except ReportfillError as exc:  # each where it is in the file: "第11行，一、总体情况的正文（overview.text）：…"
+                problems = tuple(_in_file(p, path) for p in exc.problems)
             return InputInfo(name, agency, year, problems, datetime.datetime.fromtimestamp(stat.st_mtime))
 
         return _while_unchanged(self._status, name, path, read)
@@ -175,6 +175,12 @@ class Folder:
                                                          "为免覆盖那些修改，没有保存"))
             write_atomic(path, data)
         return digest(data)
+
+
+def _in_file(problem, path: Path) -> str:
+    """A problem of an input listed beside it: where in it, without its name."""
+    where = problem.where.removeprefix(str(path)).lstrip("，")
+    return f"{where}：{problem.message}" if where else problem.message
 
 
 def _named(files: dict[str, Path], name: str, missing: str) -> Path:
