@@ -303,7 +303,12 @@ def test_a_kept_input_is_no_input_of_a_folder(tmp_path):
     folder.mkdir()
     (folder / "a.toml").write_text(variant(1), encoding="utf-8")
     (folder / "a.bak.toml").write_text(variant(1), encoding="utf-8")
-    assert expand([folder], ".toml") == [folder / "a.toml"]
+    kept = Result(str(folder / "a.bak.toml"), skipped="reportfill 用 --force 替换文件时保留的旧文件（备份），不填写")
+    assert expand([folder], ".toml") == [kept, folder / "a.toml"]
+    done = run("fill", str(folder), "--out-dir", str(tmp_path / "out"))
+    assert done.exit_code == 0 and len(list((tmp_path / "out").glob("*.docx"))) == 1
+    assert done.stdout.splitlines()[0] == f"跳过  {folder / 'a.bak.toml'}（{kept.skipped}）"
+    assert done.stdout.splitlines()[-1] == "共 2 个：成功 1 个，失败 0 个，跳过 1 个。"
     entries = expand_reports([folder], inputs=True)
     assert entries[0] == Result(str(folder / "a.bak.toml"), skipped="reportfill 用 --force 替换文件时保留的旧文件（备份），不核对")
     assert entries[1:] == [folder / "a.toml"]

@@ -101,13 +101,18 @@ def _fill_batch(inputs, out_dir, template, jobs, pdf, force):
             entries, out_dir=out_dir, template=template, jobs=jobs, progress=progress, force=force), "填写")
     for result in results:
         _print_result(result)
-    failed = sum(not r.ok for r in results)
-    click.echo(f"共 {len(results)} 个：成功 {len(results) - failed} 个，失败 {failed} 个。")
+    skipped = sum(1 for r in results if r.skipped)
+    failed = sum(not r.ok for r in results) - skipped
+    also = f"，跳过 {skipped} 个" if skipped else ""
+    click.echo(f"共 {len(results)} 个：成功 {len(results) - failed - skipped} 个，失败 {failed} 个{also}。")
     exported = _export_pdfs([r.output for r in results if r.ok]) if pdf else 0
     raise SystemExit(max(exit_code(results), exported))
 
 
 def _print_result(result) -> None:
+    if result.skipped:
+        click.echo(f"跳过  {result.source}（{result.skipped}）")
+        return
     if result.ok:
         click.echo(f"成功  {result.source} → {result.output}")
         if result.backup:

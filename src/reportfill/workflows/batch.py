@@ -58,13 +58,14 @@ def listed(name: str) -> bool:
 
 def expand(paths: Iterable[str | Path | Result], suffix: str) -> list[Path | Result]:
     """The files named by ``paths``: a folder stands for the files in it ending in
-    ``suffix`` (not its sub-folders) but those ``--force`` kept as ``name.bak.ext``, in
-    name order; a file is taken as given, whatever its name. A file named twice is taken once. A folder without such files becomes a
+    ``suffix`` (not its sub-folders), in name order, those ``--force`` kept as
+    ``name.bak.ext`` as ``skipped`` results saying so; a file is taken as given, whatever its name. A file named twice is taken once. A folder without such files becomes a
     ``bad`` result in its place. Expanding what this returned gives the same list, so a
     caller can expand first (to count the files) and pass the result on."""
-    def take(member: Path) -> bool:
-        return (member.name.lower().endswith(suffix) and listed(member.name) and not is_backup(member)
-                and member.is_file())
+    def take(member: Path) -> bool | str:
+        if not (member.name.lower().endswith(suffix) and listed(member.name) and member.is_file()):
+            return False
+        return "reportfill 用 --force 替换文件时保留的旧文件（备份），不填写" if is_backup(member) else True
 
     return _expand(paths, take, f"文件夹中没有 {suffix} 文件")
 
