@@ -155,17 +155,26 @@ def test_the_template_command_writes_the_bundled_template(tmp_path):
 
 def test_tables_keep_their_first_rows_with_the_next_and_never_split_a_row(template):
     """A table starts on a page only with its header rows and first five body rows (and,
-    in table 三, its vertical label whole); the header rows repeat on every page."""
+    in table 三, its vertical label whole); the header rows repeat on every page -- but
+    in table 二, whose blocks each have their own heading rows (第二十条第（八）项 over
+    信息内容 | 本年收费金额), a repeated header would stand over the wrong block: there
+    no row repeats, and each heading row keeps with the row after it."""
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    repeating = []
     for spec, table in zip(FORMAT_2021.tables, template.tables):
         rows = table._tbl.tr_lst
         header = min(p.row for p in spec.slots)
+        body = {p.row for p in spec.slots}
+        headings = [r for r in range(header, len(rows) - 1) if r not in body]
         kept = [all(p.find(f"{w}pPr/{w}keepNext") is not None for p in tr.iter(f"{w}p")) for tr in rows]
         assert all(kept[:min(header + 5, len(rows) - 1)]), spec.name
+        assert all(kept[r] for r in headings), spec.name
         assert not kept[-1], f"{spec.name}: the last row would keep the table with the next heading"
         for r, tr in enumerate(rows):
             assert tr.trPr.find(f"{w}cantSplit") is not None, (spec.name, r)
-            assert (tr.trPr.find(f"{w}tblHeader") is not None) == (r < header), (spec.name, r)
+            assert (tr.trPr.find(f"{w}tblHeader") is not None) == (r < header and not headings), (spec.name, r)
+        repeating.append(not headings)
+    assert repeating == [False, True, True]  # 表二 has blocks; 表三 and 表四 repeat their headers
     three = template.tables[1]._tbl.tr_lst
     assert sum(all(p.find(f"{w}pPr/{w}keepNext") is not None for p in tr.iter(f"{w}p")) for tr in three) == 3 + 8
 

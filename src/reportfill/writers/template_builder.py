@@ -306,7 +306,11 @@ def _table(document, table: Table) -> None:
     for row in out.rows:
         for cell, width in zip(row.cells, widths):
             cell.width = width
-    for r in header_rows:
+    # Rows of labels only further down head a block of their own (表二's 第二十条第（八）项
+    # with its 信息内容 | 本年收费金额): such a table repeats no header on a new page, which
+    # would stand over the wrong block, and each such row keeps with the row after it.
+    headings = [r for r in range(min(body_rows), len(table.rows) - 1) if r not in body_rows]
+    for r in header_rows if not headings else ():
         tr_pr = opc.element(out.rows[r]).get_or_add_trPr()
         tr_pr.append(OxmlElement("w:tblHeader"))
     for r in range(len(table.rows)):
@@ -327,7 +331,7 @@ def _table(document, table: Table) -> None:
         else:
             _text(para, "{{ cells['%s'] }}" % placeholder(table.key, p.cell.row, p.cell.col), prose=False)
     rows = opc.element(out).tr_lst
-    for r in _kept_with_next(table, len(header_rows)):
+    for r in sorted({*_kept_with_next(table, len(header_rows)), *headings}):
         for p in rows[r].iter(qn("w:p")):
             p.get_or_add_pPr().get_or_add_keepNext()
 
