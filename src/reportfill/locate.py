@@ -299,9 +299,10 @@ def _readers(tables: list[Grid], joins: list[bool]) -> list[_Reader]:
     """Every table alone, and every run of tables that join their predecessor."""
     readers = []
     for i, table in enumerate(tables):
-        if _size(table) <= MAX_GRID_CELLS:
+        size = _size(table)
+        if size <= MAX_GRID_CELLS:
             readers.append(_Reader((i,), table))
-        run, size = [i], _size(table)
+        run = [i]
         for j in range(i + 1, min(i + MAX_RUN, len(tables))):
             size += _size(tables[j])
             if not joins[j] or size > MAX_GRID_CELLS:

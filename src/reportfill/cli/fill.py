@@ -101,10 +101,9 @@ def _fill_batch(inputs, out_dir, template, jobs, pdf, force):
             entries, out_dir=out_dir, template=template, jobs=jobs, progress=progress, force=force), "填写")
     for result in results:
         _print_result(result)
-    skipped = sum(1 for r in results if r.skipped)
-    failed = sum(not r.ok for r in results) - skipped
+    done, skipped = sum(r.ok for r in results), sum(r.status == "skipped" for r in results)
     also = f"，跳过 {skipped} 个" if skipped else ""
-    click.echo(f"共 {len(results)} 个：成功 {len(results) - failed - skipped} 个，失败 {failed} 个{also}。")
+    click.echo(f"共 {len(results)} 个：成功 {done} 个，失败 {len(results) - done - skipped} 个{also}。")
     exported = _export_pdfs([r.output for r in results if r.ok]) if pdf else 0
     raise SystemExit(max(exit_code(results), exported))
 

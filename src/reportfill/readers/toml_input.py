@@ -256,13 +256,12 @@ class _Reader:
         where the clerk wants it printed broken; an agency's name is one line (the title
         joins it with the year, and a report read back names the agency on one line)."""
         value = self.string(data, key, **kwargs)
-        if value is None:
+        text = value.strip() if value is not None else ""
+        if one_line and ("\n" in text or "\r" in text):
+            self.problem(key, "只能写成一行，不能换行")
             return None
-        if one_line and ("\n" in value.strip() or "\r" in value.strip()):
-            self.problem(key, "只能写成一行，不能换行（标题在 Word 中太长时会自动折行）")
-            return None
-        if len(value.strip()) > longest:
-            self.problem(key, f"太长（{len(value.strip())} 个字），至多 {longest} 个字")
+        if len(text) > longest:
+            self.problem(key, f"太长（{len(text)} 个字），至多 {longest} 个字")
             return None
         return value
 

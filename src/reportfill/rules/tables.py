@@ -66,7 +66,8 @@ def value_problem(kind: ValueKind, value: object) -> str | None:
 def _too_long(value: int | Decimal) -> str | None:
     """A number longer than a cell is read back with: no report states one, and the
     read-back of the written file would not find it."""
-    whole, decimals = len(str(abs(int(value)))), max(0, -value.as_tuple().exponent) if isinstance(value, Decimal) else 0
+    whole = len(str(abs(int(value))))
+    decimals = max(0, -value.as_tuple().exponent) if isinstance(value, Decimal) else 0
     if whole > MAX_DIGITS:
         return f"数字过大（{whole} 位），至多 {MAX_DIGITS} 位：请核对"
     if decimals > MAX_DIGITS:

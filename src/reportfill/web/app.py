@@ -192,7 +192,8 @@ def create_app(root: Path, *, hosts: tuple[str, ...] = LOOPBACK, any_host: bool 
         auto = folder.last_year_of(name)
         return HTMLResponse(page(
             "editor.html", token=guard.token, name=name, state=state, state_json=json.dumps(state, ensure_ascii=False),
-            version=digest(raw), sections=sections, numbers=numbers(forms.MAX_ITEMS), sources=[s for s in folder.sources() if s != f"inputs/{name}"],  # not itself
+            version=digest(raw), sections=sections, numbers=numbers(forms.MAX_ITEMS),
+            sources=[s for s in folder.sources() if s != f"inputs/{name}"],  # last year's: not this input itself
             auto=auto, notices=flashes.pop(name, []),
             title_suffix=fmt.title_suffix, first_heading=fmt.sections[0].heading,
         ))

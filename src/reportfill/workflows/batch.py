@@ -59,7 +59,8 @@ def listed(name: str) -> bool:
 def expand(paths: Iterable[str | Path | Result], suffix: str) -> list[Path | Result]:
     """The files named by ``paths``: a folder stands for the files in it ending in
     ``suffix`` (not its sub-folders), in name order, those ``--force`` kept as
-    ``name.bak.ext`` as ``skipped`` results saying so; a file is taken as given, whatever its name. A file named twice is taken once. A folder without such files becomes a
+    ``name.bak.ext`` as ``skipped`` results saying so; a file is taken as given, whatever
+    its name. A file named twice is taken once. A folder without such files becomes a
     ``bad`` result in its place. Expanding what this returned gives the same list, so a
     caller can expand first (to count the files) and pass the result on."""
     def take(member: Path) -> bool | str:
